@@ -1,0 +1,36 @@
+import app from '@adonisjs/core/services/app'
+import { type HttpContext, ExceptionHandler } from '@adonisjs/core/http'
+import type { StatusPageRange, StatusPageRenderer } from '@adonisjs/core/types/http'
+
+export default class HttpExceptionHandler extends ExceptionHandler {
+  protected debug = !app.inProduction && !app.inTest
+
+  protected renderStatusPages = app.inProduction || app.inTest
+
+  protected statusPages: Record<StatusPageRange, StatusPageRenderer> = {
+    '403': (error, { view, response }) => {
+      response.status(403)
+      return view.render('core/errors/forbidden', { error })
+    },
+    '404': (error, { view, response }) => {
+      response.status(404)
+      return view.render('core/errors/not_found', { error })
+    },
+    '413': (error, { view, response }) => {
+      response.status(413)
+      return view.render('core/errors/too_large', { error })
+    },
+    '500..599': (error, { view, response }) => {
+      response.status(500)
+      return view.render('core/errors/server_error', { error })
+    },
+  }
+
+  async handle(error: unknown, ctx: HttpContext) {
+    return super.handle(error, ctx)
+  }
+
+  async report(error: unknown, ctx: HttpContext) {
+    return super.report(error, ctx)
+  }
+}

@@ -1,0 +1,34 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import type { NextFn } from '@adonisjs/core/types/http'
+import i18nManager from '@adonisjs/i18n/services/main'
+import { I18n } from '@adonisjs/i18n'
+import { RequestValidator } from '@adonisjs/core/http'
+
+export const LOCALE_COOKIE = 'ratusz_lang'
+
+/**
+ * Polish unless the visitor chose English with the language switch (a plain
+ * cookie, so anonymous pages stay off the session stack).
+ */
+export default class LocaleMiddleware {
+  static {
+    RequestValidator.messagesProvider = (ctx) => ctx.i18n.createMessagesProvider()
+  }
+
+  async handle(ctx: HttpContext, next: NextFn) {
+    const chosen = ctx.request.cookiesList()[LOCALE_COOKIE]
+    const locale = chosen === 'en' ? 'en' : 'pl'
+    ctx.i18n = i18nManager.locale(locale)
+    ctx.containerResolver.bindValue(I18n, ctx.i18n)
+    if ('view' in ctx) {
+      ctx.view.share({ i18n: ctx.i18n, locale, currentPath: ctx.request.url() })
+    }
+    return next()
+  }
+}
+
+declare module '@adonisjs/core/http' {
+  export interface HttpContext {
+    i18n: I18n
+  }
+}

@@ -1,0 +1,53 @@
+import limiter from '@adonisjs/limiter/services/main'
+
+/*
+ * Failed logins are counted per account and per address in the database store,
+ * so the counts survive restarts and are shared by every process.
+ */
+const perAccount = () => limiter.use({ requests: 5, duration: '15 mins', blockDuration: '15 mins' })
+const perAddress = () => limiter.use({ requests: 30, duration: '15 mins', blockDuration: '15 mins' })
+
+export interface ThrottleState {
+  blocked: boolean
+  retryAfterSeconds: number
+}
+
+export class LoginThrottle {
+  constructor(private readonly scope: string) {}
+
+  #keys(account: string, ip: string) {
+    return { account: `${this.scope}:acct:${account.trim().toLowerCase()}`, address: `${this.scope}:ip:${ip}` }
+  }
+
+  async check(account: string, ip: string): Promise<ThrottleState> {
+    const keys = this.#keys(account, ip)
+    for (const [key, use] of [[keys.account, perAccount], [keys.address, perAddress]] as const) {
+      const l = use()
+      if (await l.isBlocked(key)) return { blocked: true, retryAfterSeconds: await l.availableIn(key) }
+    }
+    return { blocked: false, retryAfterSeconds: 0 }
+  }
+
+  /** Counts a failure; returns the state after it (blocked once a limit is crossed). */
+  async fail(account: string, ip: string): Promise<ThrottleState> {
+    const keys = this.#keys(account, ip)
+    let state: ThrottleState = { blocked: false, retryAfterSeconds: 0 }
+    for (const [key, use] of [[keys.account, perAccount], [keys.address, perAddress]] as const) {
+      try {
+        await use().consume(key)
+      } catch {
+        state = { blocked: true, retryAfterSeconds: await use().availableIn(key) }
+      }
+    }
+    return state
+  }
+
+  async succeed(account: string) {
+    await perAccount().delete(this.#keys(account, '').account)
+  }
+}
+
+export function throttleMessage(state: ThrottleState): string {
+  const minutes = Math.max(1, Math.ceil(state.retryAfterSeconds / 60))
+  return `Zbyt wiele nieudanych prób logowania. Ze względów bezpieczeństwa logowanie jest wstrzymane na ${minutes} min. Spróbuj ponownie później.`
+}

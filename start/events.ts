@@ -1,0 +1,10 @@
+/*
+ * Cross-module events. Modules listen to each other here instead of reaching
+ * into each other's tables.
+ */
+import emitter from '@adonisjs/core/services/emitter'
+import logger from '@adonisjs/core/services/logger'
+
+emitter.onError((event, error) => {
+  logger.error({ err: error, event: String(event) }, 'event listener failed')
+})
