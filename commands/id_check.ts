@@ -17,7 +17,10 @@ export default class IdCheck extends BaseCommand {
   ]
   static options: CommandOptions = { startApp: false }
 
-  @args.string({ description: `Kind of identifier: ${IDENTIFIER_KINDS.join(', ')}`, required: false })
+  @args.string({
+    description: `Kind of identifier: ${IDENTIFIER_KINDS.join(', ')}`,
+    required: false,
+  })
   declare kind?: string
 
   @args.spread({ description: 'The number to check', required: false })

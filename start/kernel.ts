@@ -20,7 +20,10 @@ router.use([
 
 export const middleware = router.named({
   /* session + CSRF/CSP + auth initialisation: everything with a form or a login */
-  web: () => import('#core/middleware/web_stack_middleware'),
+  session: () => import('@adonisjs/session/session_middleware'),
+  shield: () => import('@adonisjs/shield/shield_middleware'),
+  initAuth: () => import('@adonisjs/auth/initialize_auth_middleware'),
+  bouncer: () => import('#core/middleware/initialize_bouncer_middleware'),
   staffZone: () => import('#core/middleware/staff_zone_middleware'),
   staff: () => import('#core/middleware/staff_auth_middleware'),
   resident: () => import('#core/middleware/resident_auth_middleware'),

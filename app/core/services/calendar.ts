@@ -181,7 +181,7 @@ export function addWorkingDays(date: string, n: number): string {
   assertInteger(n, 'number of working days')
   if (n < 0) throw new RangeError(`Expected a non-negative number of working days, got ${n}`)
   let current = requireDate(date)
-  for (let counted = 0; counted < n; ) {
+  for (let counted = 0; counted < n;) {
     current = addDays(current, 1)
     if (isWorkingDay(current)) counted++
   }

@@ -13,12 +13,7 @@ export const IDENTIFIER_KINDS: readonly IdentifierKind[] = ['pesel', 'nip', 'reg
  * them, scripts may compare them.
  */
 export type IdentifierFailure =
-  | 'empty'
-  | 'not digits'
-  | 'wrong length'
-  | 'wrong check digit'
-  | 'impossible date'
-  | 'wrong format'
+  'empty' | 'not digits' | 'wrong length' | 'wrong check digit' | 'impossible date' | 'wrong format'
 
 export interface IdentifierCheck {
   valid: boolean

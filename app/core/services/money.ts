@@ -67,14 +67,18 @@ export function parseMoney(text: string): number {
     throw new MoneyFormatError(text, 'expected digits with an optional decimal comma or dot')
   }
   const [, integerPart, fraction = ''] = match
-  if (/[ \u00a0\u202f]/.test(integerPart) && !/^\d{1,3}([ \u00a0\u202f]\d{3})*$/.test(integerPart)) {
+  if (
+    /[ \u00a0\u202f]/.test(integerPart) &&
+    !/^\d{1,3}([ \u00a0\u202f]\d{3})*$/.test(integerPart)
+  ) {
     throw new MoneyFormatError(text, 'digits must be grouped by three')
   }
   if (fraction.length > 2) {
     throw new MoneyFormatError(text, 'more than two decimal places')
   }
 
-  const amount = BigInt(integerPart.replace(GROUP_SPACES, '')) * 100n + BigInt(fraction.padEnd(2, '0'))
+  const amount =
+    BigInt(integerPart.replace(GROUP_SPACES, '')) * 100n + BigInt(fraction.padEnd(2, '0'))
   if (amount > BigInt(Number.MAX_SAFE_INTEGER)) throw new MoneyFormatError(text, 'amount too large')
   const amountGr = Number(amount)
   return negative && amountGr !== 0 ? -amountGr : amountGr

@@ -35,11 +35,7 @@ const REASONS: Record<IdentifierFailure, string> = {
  * The message may be overridden per rule name in the messages provider;
  * {{ field }} and {{ reason }} are filled in by VineJS.
  */
-function identifierRule(
-  name: string,
-  check: (value: string) => IdentifierCheck,
-  message: string
-) {
+function identifierRule(name: string, check: (value: string) => IdentifierCheck, message: string) {
   return vine.createRule(
     (value: unknown, _options: undefined, field: FieldContext) => {
       if (typeof value !== 'string') return

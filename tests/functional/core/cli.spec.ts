@@ -13,10 +13,15 @@ interface AceRun {
 /** Runs ./ace as an operator would, capturing both streams and the exit code. */
 function ace(args: string[]): Promise<AceRun> {
   return new Promise((resolve) => {
-    execFile('./ace', args, { cwd: PROJECT_ROOT, env: { ...process.env, FORCE_COLOR: '0' } }, (error, stdout, stderr) => {
-      const exitCode = error ? (typeof error.code === 'number' ? error.code : -1) : 0
-      resolve({ exitCode, stdout, stderr })
-    })
+    execFile(
+      './ace',
+      args,
+      { cwd: PROJECT_ROOT, env: { ...process.env, FORCE_COLOR: '0' } },
+      (error, stdout, stderr) => {
+        const exitCode = error ? (typeof error.code === 'number' ? error.code : -1) : 0
+        resolve({ exitCode, stdout, stderr })
+      }
+    )
   })
 }
 

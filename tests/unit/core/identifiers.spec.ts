@@ -94,7 +94,11 @@ test.group('Identifiers / PESEL', () => {
 
 test.group('Identifiers / NIP', () => {
   test('accepts a valid NIP written with or without dashes', ({ assert }) => {
-    assert.deepEqual(checkNip('1234563218'), { valid: true, reason: null, normalized: '1234563218' })
+    assert.deepEqual(checkNip('1234563218'), {
+      valid: true,
+      reason: null,
+      normalized: '1234563218',
+    })
     assert.isTrue(checkNip('123-456-32-18').valid)
     assert.isTrue(checkNip('123 45 63 218').valid)
   })

@@ -59,9 +59,22 @@ test.group('Money / parsing', () => {
   })
 
   test('refuses garbage with an error naming the value', ({ assert }) => {
-    const bad = ['', '   ', 'abc', '12 zł 50', '1,2,3', '12.', ',50', '1e3', '0x10', '--5', '1 23', '12.345,60']
+    const bad = [
+      '',
+      '   ',
+      'abc',
+      '12 zł 50',
+      '1,2,3',
+      '12.',
+      ',50',
+      '1e3',
+      '0x10',
+      '--5',
+      '1 23',
+      '12.345,60',
+    ]
     for (const text of bad) {
-      assert.throws(() => parseMoney(text), MoneyFormatError, undefined, text)
+      assert.throws(() => parseMoney(text), MoneyFormatError, JSON.stringify(text))
     }
     try {
       parseMoney('12,3x')

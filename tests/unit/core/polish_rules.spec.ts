@@ -1,13 +1,6 @@
 import { test } from '@japa/runner'
 import vine, { errors, SimpleMessagesProvider } from '@vinejs/vine'
-import {
-  nip,
-  nrb,
-  pesel,
-  postalCode,
-  regon,
-  regonRule,
-} from '#core/validators/polish_rules'
+import { nip, nrb, pesel, postalCode, regon, regonRule } from '#core/validators/polish_rules'
 
 const applicantValidator = vine.compile(
   vine.object({
@@ -55,9 +48,10 @@ test.group('Polish validation rules', () => {
 
   test('reports a wrong PESEL check digit in Polish, naming the field', async ({ assert }) => {
     const messages = await validationMessages({ pesel: '44051401358', postal_code: '00-950' })
-    assert.deepEqual(messages.map(({ field, rule }) => ({ field, rule })), [
-      { field: 'pesel', rule: 'pesel' },
-    ])
+    assert.deepEqual(
+      messages.map(({ field, rule }) => ({ field, rule })),
+      [{ field: 'pesel', rule: 'pesel' }]
+    )
     assert.equal(
       messages[0].message,
       'Pole „pesel” nie zawiera poprawnego numeru PESEL (błędna cyfra kontrolna).'
