@@ -25,7 +25,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { appendFileSync, openSync, readFileSync, writeFileSync, closeSync } from 'node:fs'
 import { createServer, request } from 'node:http'
-import { cpus, totalmem } from 'node:os'
+import { cpus, loadavg, totalmem } from 'node:os'
 import { join, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { performance } from 'node:perf_hooks'
@@ -70,6 +70,7 @@ const RSS_LIMIT_MB = 200
 const START_TIMEOUT_MS = 30_000
 
 const startedAt = performance.now()
+const loadBefore = loadavg()[0]
 const children = new Set<ChildProcess>()
 
 /* ---------- processes ---------- */
@@ -297,6 +298,12 @@ console.log('bench: bare node:http (after)…')
 const bareAfter = await load(barePort, { path: '/' })
 await stop(bare)
 const bareReqPerSec = (bareBefore.reqPerSec + bareAfter.reqPerSec) / 2
+const loadAfter = loadavg()[0]
+/* The two bare runs bracket the app: a large gap means something else loaded the machine. */
+const bareDrift =
+  Math.abs(bareBefore.reqPerSec - bareAfter.reqPerSec) /
+  Math.max(bareBefore.reqPerSec, bareAfter.reqPerSec, 1)
+const noisy = bareDrift > 0.25
 
 /* ---------- targets and report ---------- */
 
@@ -459,11 +466,22 @@ const elapsedS = (performance.now() - startedAt) / 1000
 console.log(
   `\nmemory after load: VmRSS ${memory.rssMb.toFixed(1)} MB (peak ${memory.peakRssMb.toFixed(1)} MB); cold start ${coldStartMs.toFixed(0)} ms`
 )
+console.log(
+  `load average (1 min): ${loadBefore.toFixed(2)} at start, ${loadAfter.toFixed(2)} at end`
+)
+if (noisy) {
+  console.log(
+    `WARNING: the bare node:http runs differ by ${pct(bareDrift)}: the machine was busy, ratios are unreliable; run again on a quiet machine`
+  )
+}
 console.log(`bench targets: ${passed} passed, ${failed} failed (runner ${elapsedS.toFixed(0)} s)`)
 
 const results = {
   date: new Date().toISOString(),
   node: process.version,
+  loadAverage: { start: loadBefore, end: loadAfter },
+  bareDrift: Number(bareDrift.toFixed(4)),
+  noisy,
   machine: {
     cpus: cpus().length,
     model: cpus()[0]?.model,

@@ -1,8 +1,24 @@
 import 'reflect-metadata'
+import { createServer } from 'node:net'
 import { Ignitor, prettyPrintError } from '@adonisjs/core'
 import { configure, processCLIArgs, run } from '@japa/runner'
 
 process.env.NODE_ENV = 'test'
+
+/*
+ * Each test process gets its own data directory and HTTP port (unless given),
+ * so two runs on one machine never share a SQLite file or a port.
+ */
+process.env.RATUSZ_DATA ??= `tmp/test-data-${process.pid}`
+process.env.PORT ??= String(
+  await new Promise<number>((resolve) => {
+    const probe = createServer()
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number }
+      probe.close(() => resolve(port))
+    })
+  })
+)
 
 const APP_ROOT = new URL('../', import.meta.url)
 

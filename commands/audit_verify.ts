@@ -10,7 +10,9 @@ export default class AuditVerify extends BaseCommand {
     const { default: auditLog } = await import('#core/services/audit_log')
     const { checked, broken } = await auditLog.verify()
     if (broken) {
-      process.stderr.write(`audit chain BROKEN at entry ${broken.id}: ${broken.reason} (${checked} entries before it are intact)\n`)
+      process.stderr.write(
+        `audit chain BROKEN at entry ${broken.id}: ${broken.reason} (${checked} entries before it are intact)\n`
+      )
       this.exitCode = 1
       return
     }

@@ -3,7 +3,8 @@ import type { CommandOptions } from '@adonisjs/core/types/ace'
 
 export default class SchedulerSync extends BaseCommand {
   static commandName = 'scheduler:sync'
-  static description = 'Write the registered periodic jobs (start/scheduler.ts) into the queue schedule table'
+  static description =
+    'Write the registered periodic jobs (start/scheduler.ts) into the queue schedule table'
   static options: CommandOptions = { startApp: true }
 
   async run() {

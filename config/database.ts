@@ -19,7 +19,10 @@ const dbConfig = defineConfig({
       schemaGeneration: { enabled: false },
       pool: {
         afterCreate: (conn: any, done: (error: Error | null, conn: any) => void) => {
-          conn.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;', (error: Error | null) => done(error, conn))
+          conn.exec(
+            'PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;',
+            (error: Error | null) => done(error, conn)
+          )
         },
       },
     },

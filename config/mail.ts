@@ -14,7 +14,13 @@ const mailConfig = defineConfig({
       secure: env.get('SMTP_SECURE', false),
       ignoreTLS: !env.get('SMTP_SECURE', false),
       ...(env.get('SMTP_USERNAME')
-        ? { auth: { type: 'login' as const, user: env.get('SMTP_USERNAME')!, pass: env.get('SMTP_PASSWORD', '') } }
+        ? {
+            auth: {
+              type: 'login' as const,
+              user: env.get('SMTP_USERNAME')!,
+              pass: env.get('SMTP_PASSWORD', ''),
+            },
+          }
         : {}),
     }),
   },

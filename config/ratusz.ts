@@ -8,7 +8,9 @@ import app from '@adonisjs/core/services/app'
 
 const dataSetting = env.get('RATUSZ_DATA', 'storage')
 
-export const dataDir = isAbsolute(dataSetting) ? dataSetting : join(app.appRoot.pathname, dataSetting)
+export const dataDir = isAbsolute(dataSetting)
+  ? dataSetting
+  : join(app.appRoot.pathname, dataSetting)
 
 const ratuszConfig = {
   dataDir,

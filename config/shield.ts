@@ -27,7 +27,11 @@ const shieldConfig = defineConfig({
     methods: ['POST', 'PUT', 'PATCH', 'DELETE'],
   },
   xFrame: { enabled: true, action: 'DENY' },
-  hsts: { enabled: app.inProduction && env.get('TLS', true), maxAge: '365 days', includeSubDomains: true },
+  hsts: {
+    enabled: app.inProduction && env.get('TLS', true),
+    maxAge: '365 days',
+    includeSubDomains: true,
+  },
   contentTypeSniffing: { enabled: true },
 })
 

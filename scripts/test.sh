@@ -13,7 +13,6 @@ run_suite() {
   local label=$1 log=$2
   shift 2
   echo "== test run on $label =="
-  rm -rf tmp/test-data
   env "$@" "$node" --import=@poppinss/ts-exec bin/test.ts ${TEST_ARGS:-} 2>&1 | tee "$log"
   return "${PIPESTATUS[0]}"
 }

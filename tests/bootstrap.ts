@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises'
 import { assert } from '@japa/assert'
 import { apiClient } from '@japa/api-client'
 import app from '@adonisjs/core/services/app'
@@ -31,7 +32,11 @@ export const plugins: Config['plugins'] = [
   browserClient({
     runInSuites: ['browser'],
     launcher: (options) =>
-      chromium.launch({ ...options, executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_FLAGS }),
+      chromium.launch({
+        ...options,
+        executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+        args: CHROMIUM_FLAGS,
+      }),
   }),
 ]
 
@@ -42,13 +47,15 @@ function plainSummary(runner: any) {
 }
 
 export const runnerHooks: Required<Pick<Config, 'setup' | 'teardown'>> = {
-  setup: [
+  setup: [],
+  teardown: [
     async () => {
-      const { mkdirSync } = await import('node:fs')
-      mkdirSync(app.makePath('tmp/test-data'), { recursive: true })
+      const { default: ratuszConfig } = await import('#config/ratusz')
+      if (ratuszConfig.dataDir.includes('/tmp/test-data-'))
+        await rm(ratuszConfig.dataDir, { recursive: true, force: true })
     },
+    (runner) => plainSummary(runner),
   ],
-  teardown: [(runner) => plainSummary(runner)],
 }
 
 export const configureSuite: Config['configureSuite'] = (suite) => {

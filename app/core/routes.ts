@@ -21,7 +21,10 @@ router.get('/', [PublicPagesController, 'home']).as('home')
 router.get('/kontakt', [PublicPagesController, 'contact']).as('contact')
 router.get('/deklaracja-dostepnosci', [PublicPagesController, 'accessibility']).as('accessibility')
 router.get('/ochrona-danych', [PublicPagesController, 'privacy']).as('privacy')
-router.get('/jezyk/:locale', [PublicPagesController, 'switchLanguage']).as('language').where('locale', /^(pl|en)$/)
+router
+  .get('/jezyk/:locale', [PublicPagesController, 'switchLanguage'])
+  .as('language')
+  .where('locale', /^(pl|en)$/)
 
 /** Session, CSRF and auth: only the groups with forms or a signed-in user. */
 export const webStack = () => [middleware.session(), middleware.shield(), middleware.initAuth()]
@@ -39,12 +42,20 @@ router
 /* Staff sign-in */
 router
   .group(() => {
-    router.get('/logowanie', [StaffSessionController, 'show']).as('staff.login.show').use(middleware.guest({ guard: 'staff' }))
-    router.post('/logowanie', [StaffSessionController, 'store']).as('staff.login.store').use(middleware.guest({ guard: 'staff' }))
+    router
+      .get('/logowanie', [StaffSessionController, 'show'])
+      .as('staff.login.show')
+      .use(middleware.guest({ guard: 'staff' }))
+    router
+      .post('/logowanie', [StaffSessionController, 'store'])
+      .as('staff.login.store')
+      .use(middleware.guest({ guard: 'staff' }))
     router.get('/logowanie/kod', [StaffSessionController, 'showTotp']).as('staff.totp.show')
     router.post('/logowanie/kod', [StaffSessionController, 'verifyTotp']).as('staff.totp.verify')
     router.get('/logowanie/2fa', [StaffSessionController, 'showEnroll']).as('staff.enroll.show')
-    router.post('/logowanie/2fa', [StaffSessionController, 'confirmEnroll']).as('staff.enroll.confirm')
+    router
+      .post('/logowanie/2fa', [StaffSessionController, 'confirmEnroll'])
+      .as('staff.enroll.confirm')
   })
   .prefix('/panel')
   .use([...staffStack(), middleware.setupDone()])
@@ -62,11 +73,20 @@ router
     router.get('/admin/pracownicy', [StaffUsersController, 'index']).as('admin.staff.index')
     router.get('/admin/pracownicy/nowy', [StaffUsersController, 'create']).as('admin.staff.create')
     router.post('/admin/pracownicy', [StaffUsersController, 'store']).as('admin.staff.store')
-    router.get('/admin/pracownicy/:id', [StaffUsersController, 'edit']).as('admin.staff.edit').where('id', router.matchers.number())
-    router.post('/admin/pracownicy/:id', [StaffUsersController, 'update']).as('admin.staff.update').where('id', router.matchers.number())
+    router
+      .get('/admin/pracownicy/:id', [StaffUsersController, 'edit'])
+      .as('admin.staff.edit')
+      .where('id', router.matchers.number())
+    router
+      .post('/admin/pracownicy/:id', [StaffUsersController, 'update'])
+      .as('admin.staff.update')
+      .where('id', router.matchers.number())
     router.get('/admin/dziennik', [AuditController, 'index']).as('admin.audit.index')
     router.get('/admin/wiadomosci', [OutboxController, 'index']).as('admin.outbox.index')
-    router.get('/admin/wiadomosci/:id', [OutboxController, 'show']).as('admin.outbox.show').where('id', router.matchers.number())
+    router
+      .get('/admin/wiadomosci/:id', [OutboxController, 'show'])
+      .as('admin.outbox.show')
+      .where('id', router.matchers.number())
   })
   .prefix('/panel')
   .use([...staffStack(), middleware.setupDone(), middleware.staff()])
@@ -74,15 +94,35 @@ router
 /* Residents (e-BOK accounts) */
 router
   .group(() => {
-    router.get('/rejestracja', [ResidentAccountController, 'create']).as('resident.register.show').use(middleware.guest({ guard: 'resident' }))
-    router.post('/rejestracja', [ResidentAccountController, 'store']).as('resident.register.store').use(middleware.guest({ guard: 'resident' }))
-    router.get('/weryfikacja/:token', [ResidentAccountController, 'showVerify']).as('resident.verify.show')
+    router
+      .get('/rejestracja', [ResidentAccountController, 'create'])
+      .as('resident.register.show')
+      .use(middleware.guest({ guard: 'resident' }))
+    router
+      .post('/rejestracja', [ResidentAccountController, 'store'])
+      .as('resident.register.store')
+      .use(middleware.guest({ guard: 'resident' }))
+    router
+      .get('/weryfikacja/:token', [ResidentAccountController, 'showVerify'])
+      .as('resident.verify.show')
     router.post('/weryfikacja/:token', [ResidentAccountController, 'verify']).as('resident.verify')
-    router.get('/logowanie', [ResidentSessionController, 'show']).as('resident.login.show').use(middleware.guest({ guard: 'resident' }))
-    router.post('/logowanie', [ResidentSessionController, 'store']).as('resident.login.store').use(middleware.guest({ guard: 'resident' }))
-    router.get('/przypomnij-haslo', [ResidentPasswordController, 'forgot']).as('resident.forgot.show')
-    router.post('/przypomnij-haslo', [ResidentPasswordController, 'sendReset']).as('resident.forgot.send')
-    router.get('/nowe-haslo/:token', [ResidentPasswordController, 'showReset']).as('resident.reset.show')
+    router
+      .get('/logowanie', [ResidentSessionController, 'show'])
+      .as('resident.login.show')
+      .use(middleware.guest({ guard: 'resident' }))
+    router
+      .post('/logowanie', [ResidentSessionController, 'store'])
+      .as('resident.login.store')
+      .use(middleware.guest({ guard: 'resident' }))
+    router
+      .get('/przypomnij-haslo', [ResidentPasswordController, 'forgot'])
+      .as('resident.forgot.show')
+    router
+      .post('/przypomnij-haslo', [ResidentPasswordController, 'sendReset'])
+      .as('resident.forgot.send')
+    router
+      .get('/nowe-haslo/:token', [ResidentPasswordController, 'showReset'])
+      .as('resident.reset.show')
     router.post('/nowe-haslo/:token', [ResidentPasswordController, 'reset']).as('resident.reset')
   })
   .prefix('/konto')

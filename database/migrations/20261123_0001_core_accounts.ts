@@ -78,7 +78,14 @@ export default class extends BaseSchema {
   }
 
   async down() {
-    for (const name of ['rate_limits', 'sessions', 'account_tokens', 'residents', 'staff_users', 'office_profiles']) {
+    for (const name of [
+      'rate_limits',
+      'sessions',
+      'account_tokens',
+      'residents',
+      'staff_users',
+      'office_profiles',
+    ]) {
       this.schema.dropTable(name)
     }
   }

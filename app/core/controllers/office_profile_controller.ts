@@ -27,11 +27,25 @@ export default class OfficeProfileController {
       }
     }
     const changed = current
-      ? Object.keys(data).filter((key) => String((current as any)[key] ?? '') !== String((data as any)[key] ?? ''))
+      ? Object.keys(data).filter(
+          (key) => String((current as any)[key] ?? '') !== String((data as any)[key] ?? '')
+        )
       : Object.keys(data)
     await db.transaction(async (trx) => {
-      await officeProfileService.save({ ...data, openingHours: data.openingHours ?? null, logoPath }, trx)
-      await auditLog.recordFromRequest(ctx, { action: 'office.updated', subjectType: 'office_profile', subjectId: 1, details: { changed } }, trx)
+      await officeProfileService.save(
+        { ...data, openingHours: data.openingHours ?? null, logoPath },
+        trx
+      )
+      await auditLog.recordFromRequest(
+        ctx,
+        {
+          action: 'office.updated',
+          subjectType: 'office_profile',
+          subjectId: 1,
+          details: { changed },
+        },
+        trx
+      )
     })
     ctx.session.flash('notification', { type: 'success', message: 'Dane urzędu zostały zapisane.' })
     return ctx.response.redirect().toRoute('admin.office.edit')

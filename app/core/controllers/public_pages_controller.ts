@@ -7,7 +7,11 @@ import { LOCALE_COOKIE } from '#core/middleware/locale_middleware'
 export default class PublicPagesController {
   async #cached(ctx: HttpContext, template: string, page: string) {
     const html = await publicPageCache.remember(`${ctx.i18n.locale}:${page}`, async () =>
-      ctx.view.render(template, { office: await officeProfileService.get(), tiles: serviceCatalogue.list(), page })
+      ctx.view.render(template, {
+        office: await officeProfileService.get(),
+        tiles: serviceCatalogue.list(),
+        page,
+      })
     )
     ctx.response.header('Content-Type', 'text/html; charset=utf-8')
     ctx.response.header('Cache-Control', 'public, max-age=60')
@@ -33,8 +37,15 @@ export default class PublicPagesController {
   /** Remembers the chosen language in a plain cookie and returns to the page (local paths only). */
   switchLanguage({ params, request, response }: HttpContext) {
     const back = String(request.input('back', '/'))
-    const target = back.startsWith('/') && !back.startsWith('//') && !back.includes('\\') ? back : '/'
-    response.plainCookie(LOCALE_COOKIE, params.locale, { encode: false, maxAge: '365d', httpOnly: true, sameSite: 'lax', path: '/' })
+    const target =
+      back.startsWith('/') && !back.startsWith('//') && !back.includes('\\') ? back : '/'
+    response.plainCookie(LOCALE_COOKIE, params.locale, {
+      encode: false,
+      maxAge: '365d',
+      httpOnly: true,
+      sameSite: 'lax',
+      path: '/',
+    })
     return response.redirect(target)
   }
 }

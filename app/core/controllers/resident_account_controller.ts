@@ -22,7 +22,11 @@ export default class ResidentAccountController {
   }
 
   async showVerify({ view, params }: HttpContext) {
-    const valid = await accountTokens.isValid('email_verification', 'resident', String(params.token))
+    const valid = await accountTokens.isValid(
+      'email_verification',
+      'resident',
+      String(params.token)
+    )
     return view.render('core/resident/verify', { token: params.token, valid })
   }
 
@@ -31,7 +35,10 @@ export default class ResidentAccountController {
     if (!resident) {
       return ctx.view.render('core/resident/verify', { token: ctx.params.token, valid: false })
     }
-    ctx.session.flash('notification', { type: 'success', message: 'Adres e-mail został potwierdzony. Możesz się zalogować.' })
+    ctx.session.flash('notification', {
+      type: 'success',
+      message: 'Adres e-mail został potwierdzony. Możesz się zalogować.',
+    })
     return ctx.response.redirect().toRoute('resident.login.show')
   }
 

@@ -1,6 +1,10 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import hash from '@adonisjs/core/services/hash'
-import { changePasswordValidator, emailOnlyValidator, newPasswordValidator } from '#core/validators/auth_validators'
+import {
+  changePasswordValidator,
+  emailOnlyValidator,
+  newPasswordValidator,
+} from '#core/validators/auth_validators'
 import { residentAccounts } from '#core/services/resident_accounts'
 import { accountTokens } from '#core/services/account_tokens'
 import { passwordProblem } from '#core/services/password_policy'
@@ -33,7 +37,10 @@ export default class ResidentPasswordController {
     }
     const resident = await residentAccounts.reset(token, password, ctx.request.ip())
     if (!resident) return ctx.view.render('core/resident/reset', { token, valid: false })
-    ctx.session.flash('notification', { type: 'success', message: 'Hasło zostało zmienione. Zaloguj się nowym hasłem.' })
+    ctx.session.flash('notification', {
+      type: 'success',
+      message: 'Hasło zostało zmienione. Zaloguj się nowym hasłem.',
+    })
     return ctx.response.redirect().toRoute('resident.login.show')
   }
 
@@ -55,7 +62,11 @@ export default class ResidentPasswordController {
     }
     resident.password = data.password
     await resident.save()
-    await auditLog.recordFromRequest(ctx, { action: 'auth.password_changed', subjectType: 'resident', subjectId: resident.id })
+    await auditLog.recordFromRequest(ctx, {
+      action: 'auth.password_changed',
+      subjectType: 'resident',
+      subjectId: resident.id,
+    })
     ctx.session.regenerate()
     ctx.session.flash('notification', { type: 'success', message: 'Hasło zostało zmienione.' })
     return ctx.response.redirect().toRoute('resident.dashboard')

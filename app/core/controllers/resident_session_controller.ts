@@ -18,7 +18,14 @@ export default class ResidentSessionController {
     const { email, password } = await request.validateUsing(residentLoginValidator)
     const ip = request.ip()
     const audit = (action: string, id: number | null, details: Record<string, unknown> = {}) =>
-      auditLog.record({ actor: { realm: 'resident', id, label: email.slice(0, 100) }, action, subjectType: 'resident', subjectId: id, ip, details })
+      auditLog.record({
+        actor: { realm: 'resident', id, label: email.slice(0, 100) },
+        action,
+        subjectType: 'resident',
+        subjectId: id,
+        ip,
+        details,
+      })
 
     const blocked = await throttle.check(email, ip)
     if (blocked.blocked) {
@@ -47,7 +54,10 @@ export default class ResidentSessionController {
     await throttle.succeed(email)
     if (!resident.emailVerifiedAt) {
       await residentAccounts.resendVerification(resident)
-      session.flash('notification', { type: 'warning', message: 'Najpierw potwierdź adres e-mail. Wysłaliśmy nowe łącze aktywacyjne.' })
+      session.flash('notification', {
+        type: 'warning',
+        message: 'Najpierw potwierdź adres e-mail. Wysłaliśmy nowe łącze aktywacyjne.',
+      })
       return response.redirect().toRoute('resident.login.show')
     }
     await auth.use('resident').login(resident)
@@ -65,7 +75,12 @@ export default class ResidentSessionController {
 
   async destroy(ctx: HttpContext) {
     const resident = ctx.auth.use('resident').user
-    if (resident) await auditLog.recordFromRequest(ctx, { action: 'auth.logout', subjectType: 'resident', subjectId: resident.id })
+    if (resident)
+      await auditLog.recordFromRequest(ctx, {
+        action: 'auth.logout',
+        subjectType: 'resident',
+        subjectId: resident.id,
+      })
     await ctx.auth.use('resident').logout()
     ctx.session.clear()
     ctx.session.regenerate()

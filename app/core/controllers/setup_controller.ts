@@ -24,7 +24,8 @@ export default class SetupController {
 
   async store(ctx: HttpContext) {
     await this.#guard(ctx)
-    const { logo, adminLogin, adminName, adminEmail, password, ...profile } = await ctx.request.validateUsing(setupValidator)
+    const { logo, adminLogin, adminName, adminEmail, password, ...profile } =
+      await ctx.request.validateUsing(setupValidator)
     const weak = passwordProblem(password, [adminLogin, adminEmail])
     if (weak) {
       ctx.session.flashExcept(['password', 'password_confirmation', 'logo'])
@@ -45,19 +46,41 @@ export default class SetupController {
     await db.transaction(async (trx) => {
       /* Re-checked inside the transaction: two browsers finishing setup at once get one admin. */
       const existingAdmin = await trx.from('staff_users').where('roles', 'like', '%admin%').first()
-      if (existingAdmin) throw new errors.E_ROUTE_NOT_FOUND([ctx.request.method(), ctx.request.url()])
-      await officeProfileService.save({ ...profile, openingHours: profile.openingHours ?? null, logoPath }, trx)
+      if (existingAdmin)
+        throw new errors.E_ROUTE_NOT_FOUND([ctx.request.method(), ctx.request.url()])
+      await officeProfileService.save(
+        { ...profile, openingHours: profile.openingHours ?? null, logoPath },
+        trx
+      )
       const admin = await StaffUser.create(
-        { login: adminLogin, fullName: adminName, email: adminEmail, roles: ['admin'], password, isActive: true },
+        {
+          login: adminLogin,
+          fullName: adminName,
+          email: adminEmail,
+          roles: ['admin'],
+          password,
+          isActive: true,
+        },
         { client: trx }
       )
       await auditLog.record(
-        { actor: { realm: 'staff', id: admin.id, label: admin.login }, action: 'setup.completed', subjectType: 'office_profile', subjectId: 1, ip: ctx.request.ip(), details: { office: profile.name } },
+        {
+          actor: { realm: 'staff', id: admin.id, label: admin.login },
+          action: 'setup.completed',
+          subjectType: 'office_profile',
+          subjectId: 1,
+          ip: ctx.request.ip(),
+          details: { office: profile.name },
+        },
         trx
       )
     })
     setupState.forget()
-    ctx.session.flash('notification', { type: 'success', message: 'Konfiguracja zakończona. Zaloguj się jako administrator i włącz weryfikację dwuetapową.' })
+    ctx.session.flash('notification', {
+      type: 'success',
+      message:
+        'Konfiguracja zakończona. Zaloguj się jako administrator i włącz weryfikację dwuetapową.',
+    })
     return ctx.response.redirect().toRoute('staff.login.show')
   }
 }

@@ -6,7 +6,11 @@ import { formatDate } from '#core/services/formatting'
 export default class StaffDashboardController {
   async show({ view, bouncer }: HttpContext) {
     await bouncer.authorize('viewDashboard')
-    const pending = await db.from('outbox_messages').whereIn('status', ['pending', 'sending']).count('* as total').first()
+    const pending = await db
+      .from('outbox_messages')
+      .whereIn('status', ['pending', 'sending'])
+      .count('* as total')
+      .first()
     return view.render('core/staff/dashboard', {
       office: await officeProfileService.get(),
       pendingMessages: Number(pending?.total ?? 0),

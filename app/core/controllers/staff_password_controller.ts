@@ -27,7 +27,11 @@ export default class StaffPasswordController {
       user.useTransaction(trx)
       user.merge({ password: data.password, passwordChangedAt: DateTime.now() })
       await user.save()
-      await auditLog.recordFromRequest(ctx, { action: 'auth.password_changed', subjectType: 'staff_user', subjectId: user.id }, trx)
+      await auditLog.recordFromRequest(
+        ctx,
+        { action: 'auth.password_changed', subjectType: 'staff_user', subjectId: user.id },
+        trx
+      )
     })
     ctx.session.regenerate()
     ctx.session.flash('notification', { type: 'success', message: 'Hasło zostało zmienione.' })

@@ -50,10 +50,16 @@ export default class StaffSessionController {
     if (outcome === 'throttled') {
       ctx.session.forget('pending_staff')
       ctx.response.status(429)
-      return ctx.view.render('core/staff/login', { formError: throttleMessage({ blocked: true, retryAfterSeconds: 900 }) })
+      return ctx.view.render('core/staff/login', {
+        formError: throttleMessage({ blocked: true, retryAfterSeconds: 900 }),
+      })
     }
-    ctx.session.flash('errors', { code: 'Kod jest nieprawidłowy lub został już użyty. Wpisz aktualny kod z aplikacji.' })
-    ctx.session.flash('inputErrorsBag', { code: ['Kod jest nieprawidłowy lub został już użyty. Wpisz aktualny kod z aplikacji.'] })
+    ctx.session.flash('errors', {
+      code: 'Kod jest nieprawidłowy lub został już użyty. Wpisz aktualny kod z aplikacji.',
+    })
+    ctx.session.flash('inputErrorsBag', {
+      code: ['Kod jest nieprawidłowy lub został już użyty. Wpisz aktualny kod z aplikacji.'],
+    })
     return ctx.response.redirect().toRoute('staff.totp.show')
   }
 
@@ -83,18 +89,30 @@ export default class StaffSessionController {
     if (!user || !secret) return ctx.response.redirect().toRoute('staff.login.show')
     const { code } = await ctx.request.validateUsing(totpCodeValidator)
     if (!(await flow.enrollStep(user, secret, code))) {
-      ctx.session.flash('inputErrorsBag', { code: ['Kod się nie zgadza. Sprawdź, czy zegar telefonu jest ustawiony automatycznie, i wpisz aktualny kod.'] })
+      ctx.session.flash('inputErrorsBag', {
+        code: [
+          'Kod się nie zgadza. Sprawdź, czy zegar telefonu jest ustawiony automatycznie, i wpisz aktualny kod.',
+        ],
+      })
       return ctx.response.redirect().toRoute('staff.enroll.show')
     }
     ctx.session.forget('enroll_secret')
-    ctx.session.flash('notification', { type: 'success', message: 'Weryfikacja dwuetapowa jest włączona. Przy każdym logowaniu podasz kod z aplikacji.' })
+    ctx.session.flash('notification', {
+      type: 'success',
+      message:
+        'Weryfikacja dwuetapowa jest włączona. Przy każdym logowaniu podasz kod z aplikacji.',
+    })
     return ctx.response.redirect().toRoute('staff.dashboard')
   }
 
   async destroy(ctx: HttpContext) {
     const user = ctx.auth.use('staff').user
     if (user) {
-      await auditLog.recordFromRequest(ctx, { action: 'auth.logout', subjectType: 'staff_user', subjectId: user.id })
+      await auditLog.recordFromRequest(ctx, {
+        action: 'auth.logout',
+        subjectType: 'staff_user',
+        subjectId: user.id,
+      })
     }
     await ctx.auth.use('staff').logout()
     ctx.session.clear()

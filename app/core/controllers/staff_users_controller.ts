@@ -13,11 +13,23 @@ const roleOptions = STAFF_ROLES.map((role) => ({ value: role, label: ROLE_LABELS
 export default class StaffUsersController {
   async index({ view, bouncer, request }: HttpContext) {
     await bouncer.authorize('manageStaff')
-    const sortKey = (request.input('sort') in SORTABLE ? request.input('sort') : 'login') as keyof typeof SORTABLE
+    const sortKey = (
+      request.input('sort') in SORTABLE ? request.input('sort') : 'login'
+    ) as keyof typeof SORTABLE
     const dir = request.input('dir') === 'desc' ? 'desc' : 'asc'
     const page = Math.max(1, Number(request.input('page', 1)) || 1)
-    const users = await StaffUser.query().orderBy(SORTABLE[sortKey], dir).orderBy('id').paginate(page, 25)
-    return view.render('core/admin/staff_index', { users, sort: sortKey, dir, page, lastPage: users.lastPage, query: { sort: sortKey, dir } })
+    const users = await StaffUser.query()
+      .orderBy(SORTABLE[sortKey], dir)
+      .orderBy('id')
+      .paginate(page, 25)
+    return view.render('core/admin/staff_index', {
+      users,
+      sort: sortKey,
+      dir,
+      page,
+      lastPage: users.lastPage,
+      query: { sort: sortKey, dir },
+    })
   }
 
   async create({ view, bouncer }: HttpContext) {
@@ -31,11 +43,21 @@ export default class StaffUsersController {
     const problem = passwordProblem(data.password, [data.login, data.email])
     if (problem || (await StaffUser.findBy('login', data.login))) {
       ctx.session.flashExcept(['password'])
-      ctx.session.flash('inputErrorsBag', problem ? { password: [problem] } : { login: ['Ten login jest już zajęty.'] })
+      ctx.session.flash(
+        'inputErrorsBag',
+        problem ? { password: [problem] } : { login: ['Ten login jest już zajęty.'] }
+      )
       return ctx.response.redirect().toRoute('admin.staff.create')
     }
-    const user = await staffDirectory.create({ ...data, unit: data.unit ?? null }, actorFrom(ctx), ctx.request.ip())
-    ctx.session.flash('notification', { type: 'success', message: `Utworzono konto ${user.login}. Przekaż hasło startowe osobiście.` })
+    const user = await staffDirectory.create(
+      { ...data, unit: data.unit ?? null },
+      actorFrom(ctx),
+      ctx.request.ip()
+    )
+    ctx.session.flash('notification', {
+      type: 'success',
+      message: `Utworzono konto ${user.login}. Przekaż hasło startowe osobiście.`,
+    })
     return ctx.response.redirect().toRoute('admin.staff.index')
   }
 
@@ -53,7 +75,14 @@ export default class StaffUsersController {
     try {
       await staffDirectory.update(
         user,
-        { fullName: data.fullName, email: data.email, unit: data.unit ?? null, roles: data.roles, isActive: data.isActive ?? false, resetTotp: data.resetTotp ?? false },
+        {
+          fullName: data.fullName,
+          email: data.email,
+          unit: data.unit ?? null,
+          roles: data.roles,
+          isActive: data.isActive ?? false,
+          resetTotp: data.resetTotp ?? false,
+        },
         actorFrom(ctx),
         ctx.request.ip()
       )
@@ -62,7 +91,10 @@ export default class StaffUsersController {
       ctx.session.flash('notification', { type: 'error', message: error.message })
       return ctx.response.redirect().toRoute('admin.staff.edit', { id: user.id })
     }
-    ctx.session.flash('notification', { type: 'success', message: `Zapisano zmiany konta ${user.login}.` })
+    ctx.session.flash('notification', {
+      type: 'success',
+      message: `Zapisano zmiany konta ${user.login}.`,
+    })
     return ctx.response.redirect().toRoute('admin.staff.index')
   }
 }

@@ -5,7 +5,9 @@ import type { NextFn } from '@adonisjs/core/types/http'
 export default class GuestMiddleware {
   async handle(ctx: HttpContext, next: NextFn, options: { guard: 'staff' | 'resident' }) {
     if (await ctx.auth.use(options.guard).check()) {
-      return ctx.response.redirect().toRoute(options.guard === 'staff' ? 'staff.dashboard' : 'resident.dashboard')
+      return ctx.response
+        .redirect()
+        .toRoute(options.guard === 'staff' ? 'staff.dashboard' : 'resident.dashboard')
     }
     ctx.response.header('Cache-Control', 'no-store')
     return next()

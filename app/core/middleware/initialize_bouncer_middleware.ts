@@ -6,7 +6,11 @@ import * as abilities from '#core/policies/abilities'
 /** Bouncer checks staff actions against the signed-in staff member. */
 export default class InitializeBouncerMiddleware {
   async handle(ctx: HttpContext, next: NextFn) {
-    ctx.bouncer = new Bouncer(() => ctx.auth.use('staff').user || null, abilities, {}).setContainerResolver(ctx.containerResolver)
+    ctx.bouncer = new Bouncer(
+      () => ctx.auth.use('staff').user || null,
+      abilities,
+      {}
+    ).setContainerResolver(ctx.containerResolver)
     if ('view' in ctx) ctx.view.share(ctx.bouncer.edgeHelpers)
     return next()
   }

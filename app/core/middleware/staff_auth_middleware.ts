@@ -16,7 +16,11 @@ export default class StaffAuthMiddleware {
     const expired = Date.now() - loginAt > SESSION_LIMITS.staffAbsoluteMs
     if (!user || !user.isActive || expired) {
       if (user) await guard.logout()
-      if (expired && user) ctx.session.flash('notification', { type: 'info', message: 'Sesja wygasła. Zaloguj się ponownie.' })
+      if (expired && user)
+        ctx.session.flash('notification', {
+          type: 'info',
+          message: 'Sesja wygasła. Zaloguj się ponownie.',
+        })
       return ctx.response.redirect().toRoute('staff.login.show')
     }
     ctx.response.header('Cache-Control', 'no-store')

@@ -6,7 +6,10 @@ import type StaffUser from '#core/models/staff_user'
  * the role × route matrix test walks all routes against them.
  */
 const staffOnly = (check: (user: StaffUser) => boolean) =>
-  Bouncer.ability((user: unknown) => typeof user === 'object' && user !== null && 'roles' in user && check(user as StaffUser))
+  Bouncer.ability(
+    (user: unknown) =>
+      typeof user === 'object' && user !== null && 'roles' in user && check(user as StaffUser)
+  )
 
 export const viewDashboard = staffOnly((user) => user.isActive)
 export const manageOffice = staffOnly((user) => user.isAdmin)

@@ -48,12 +48,17 @@ function scrub(details: Record<string, unknown>): Record<string, unknown> {
   for (const [key, value] of Object.entries(details)) {
     if (SECRET_KEYS.test(key)) continue
     clean[key] =
-      value && typeof value === 'object' && !Array.isArray(value) ? scrub(value as Record<string, unknown>) : value
+      value && typeof value === 'object' && !Array.isArray(value)
+        ? scrub(value as Record<string, unknown>)
+        : value
   }
   return clean
 }
 
-export function entryHash(prevHash: string, row: Omit<AuditRow, 'id' | 'hash' | 'prev_hash'>): string {
+export function entryHash(
+  prevHash: string,
+  row: Omit<AuditRow, 'id' | 'hash' | 'prev_hash'>
+): string {
   const canonical = JSON.stringify([
     row.occurred_at,
     row.actor_realm,
@@ -96,8 +101,15 @@ export class AuditLog {
     }
   }
 
-  async recordFromRequest(ctx: HttpContext, input: Omit<AuditInput, 'actor' | 'ip'> & { actor?: AuditActor }, trx?: TransactionClientContract) {
-    return this.record({ ...input, actor: input.actor ?? actorFrom(ctx), ip: ctx.request.ip() }, trx)
+  async recordFromRequest(
+    ctx: HttpContext,
+    input: Omit<AuditInput, 'actor' | 'ip'> & { actor?: AuditActor },
+    trx?: TransactionClientContract
+  ) {
+    return this.record(
+      { ...input, actor: input.actor ?? actorFrom(ctx), ip: ctx.request.ip() },
+      trx
+    )
   }
 
   async #append(input: AuditInput, trx: TransactionClientContract) {
@@ -113,28 +125,47 @@ export class AuditLog {
       actor_label: input.actor.label.slice(0, 200),
       action: input.action,
       subject_type: input.subjectType ?? null,
-      subject_id: input.subjectId === undefined || input.subjectId === null ? null : String(input.subjectId),
+      subject_id:
+        input.subjectId === undefined || input.subjectId === null ? null : String(input.subjectId),
       ip: input.ip ?? null,
       details: JSON.stringify(scrub(input.details ?? {})),
     }
-    await trx.table('audit_entries').insert({ ...row, prev_hash: prevHash, hash: entryHash(prevHash, row) })
+    await trx
+      .table('audit_entries')
+      .insert({ ...row, prev_hash: prevHash, hash: entryHash(prevHash, row) })
   }
 
   /** Walks the chain in order and returns the first broken link, or null when intact. */
-  async verify(client: QueryClientContract = db.connection()): Promise<{ checked: number; broken: ChainBreak | null }> {
+  async verify(
+    client: QueryClientContract = db.connection()
+  ): Promise<{ checked: number; broken: ChainBreak | null }> {
     let prevHash = GENESIS_HASH
     let lastId = 0
     let checked = 0
     for (;;) {
-      const rows: AuditRow[] = await client.from('audit_entries').where('id', '>', lastId).orderBy('id', 'asc').limit(1000)
+      const rows: AuditRow[] = await client
+        .from('audit_entries')
+        .where('id', '>', lastId)
+        .orderBy('id', 'asc')
+        .limit(1000)
       if (rows.length === 0) return { checked, broken: null }
       for (const row of rows) {
         const id = Number(row.id)
         if (row.prev_hash !== prevHash) {
-          return { checked, broken: { id, reason: 'previous hash does not match the entry before it (a row was removed or reordered)' } }
+          return {
+            checked,
+            broken: {
+              id,
+              reason:
+                'previous hash does not match the entry before it (a row was removed or reordered)',
+            },
+          }
         }
         if (entryHash(prevHash, row) !== row.hash) {
-          return { checked, broken: { id, reason: 'content does not match its hash (the row was changed)' } }
+          return {
+            checked,
+            broken: { id, reason: 'content does not match its hash (the row was changed)' },
+          }
         }
         prevHash = row.hash
         lastId = id

@@ -6,9 +6,13 @@ export function formatNrb(nrb: string | null | undefined): string {
 }
 
 /** Dates for people: "23.11.2026", or with time "23.11.2026, 14:05" in Warsaw time. */
-export function formatDate(value: Date | string | { toJSDate(): Date } | null | undefined, withTime = false): string {
+export function formatDate(
+  value: Date | string | { toJSDate(): Date } | null | undefined,
+  withTime = false
+): string {
   if (!value) return ''
-  const date = typeof value === 'string' ? new Date(value) : value instanceof Date ? value : value.toJSDate()
+  const date =
+    typeof value === 'string' ? new Date(value) : value instanceof Date ? value : value.toJSDate()
   return new Intl.DateTimeFormat('pl-PL', {
     timeZone: 'Europe/Warsaw',
     day: '2-digit',

@@ -4,8 +4,10 @@ import limiter from '@adonisjs/limiter/services/main'
  * Failed logins are counted per account and per address in the database store,
  * so the counts survive restarts and are shared by every process.
  */
-const perAccount = () => limiter.use({ requests: 5, duration: '15 mins', blockDuration: '15 mins' })
-const perAddress = () => limiter.use({ requests: 30, duration: '15 mins', blockDuration: '15 mins' })
+const BLOCK_FOR = '15 mins'
+const perAccount = () => limiter.use({ requests: 5, duration: '15 mins', blockDuration: BLOCK_FOR })
+const perAddress = () =>
+  limiter.use({ requests: 30, duration: '15 mins', blockDuration: BLOCK_FOR })
 
 export interface ThrottleState {
   blocked: boolean
@@ -16,14 +18,21 @@ export class LoginThrottle {
   constructor(private readonly scope: string) {}
 
   #keys(account: string, ip: string) {
-    return { account: `${this.scope}:acct:${account.trim().toLowerCase()}`, address: `${this.scope}:ip:${ip}` }
+    return {
+      account: `${this.scope}:acct:${account.trim().toLowerCase()}`,
+      address: `${this.scope}:ip:${ip}`,
+    }
   }
 
   async check(account: string, ip: string): Promise<ThrottleState> {
     const keys = this.#keys(account, ip)
-    for (const [key, use] of [[keys.account, perAccount], [keys.address, perAddress]] as const) {
+    for (const [key, use] of [
+      [keys.account, perAccount],
+      [keys.address, perAddress],
+    ] as const) {
       const l = use()
-      if (await l.isBlocked(key)) return { blocked: true, retryAfterSeconds: await l.availableIn(key) }
+      if (await l.isBlocked(key))
+        return { blocked: true, retryAfterSeconds: await l.availableIn(key) }
     }
     return { blocked: false, retryAfterSeconds: 0 }
   }
@@ -32,11 +41,20 @@ export class LoginThrottle {
   async fail(account: string, ip: string): Promise<ThrottleState> {
     const keys = this.#keys(account, ip)
     let state: ThrottleState = { blocked: false, retryAfterSeconds: 0 }
-    for (const [key, use] of [[keys.account, perAccount], [keys.address, perAddress]] as const) {
+    for (const [key, use] of [
+      [keys.account, perAccount],
+      [keys.address, perAddress],
+    ] as const) {
+      const l = use()
       try {
-        await use().consume(key)
+        const response = await l.consume(key)
+        /* The failure that uses up the allowance locks at once, not one attempt later. */
+        if (response.remaining <= 0) {
+          await l.block(key, BLOCK_FOR)
+          state = { blocked: true, retryAfterSeconds: await l.availableIn(key) }
+        }
       } catch {
-        state = { blocked: true, retryAfterSeconds: await use().availableIn(key) }
+        state = { blocked: true, retryAfterSeconds: await l.availableIn(key) }
       }
     }
     return state

@@ -54,7 +54,9 @@ export class NetworkSet {
  * The predicate AdonisJS uses to decide whether a hop may set X-Forwarded-For.
  * With no proxies configured nobody is trusted and the socket address is used.
  */
-export function trustedProxyPredicate(spec: string): (address: string, distance: number) => boolean {
+export function trustedProxyPredicate(
+  spec: string
+): (address: string, distance: number) => boolean {
   const proxies = new NetworkSet(spec)
   return (address: string) => proxies.contains(address)
 }

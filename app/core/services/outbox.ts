@@ -32,7 +32,9 @@ export class Outbox {
   mode: 'capture' | 'smtp' = ratuszConfig.mailMode as 'capture' | 'smtp'
 
   async enqueueEmail(input: EmailInput, trx?: TransactionClientContract): Promise<OutboxMessage> {
-    const existing = await OutboxMessage.query({ client: trx }).where('idempotency_key', input.idempotencyKey).first()
+    const existing = await OutboxMessage.query({ client: trx })
+      .where('idempotency_key', input.idempotencyKey)
+      .first()
     if (existing) return existing
     const message = await OutboxMessage.create(
       {
@@ -84,7 +86,13 @@ export class Outbox {
         envelope.to(message.recipient).subject(message.subject).text(message.bodyText)
         if (message.bodyHtml) envelope.html(message.bodyHtml)
       })
-      message.merge({ status: 'sent', attempts: message.attempts + 1, sentAt: DateTime.now(), lastError: null, providerId: response?.messageId ?? null })
+      message.merge({
+        status: 'sent',
+        attempts: message.attempts + 1,
+        sentAt: DateTime.now(),
+        lastError: null,
+        providerId: response?.messageId ?? null,
+      })
     } catch (error) {
       const attempts = message.attempts + 1
       const failed = attempts >= MAX_ATTEMPTS
@@ -103,7 +111,11 @@ export class Outbox {
   /** Pending rows whose retry time has come (and rows left "sending" by a crashed worker). */
   async retryDue(now = DateTime.now()): Promise<number> {
     const stale = now.minus({ minutes: 10 }).toJSDate()
-    await db.from('outbox_messages').where('status', 'sending').where('updated_at', '<', stale).update({ status: 'pending' })
+    await db
+      .from('outbox_messages')
+      .where('status', 'sending')
+      .where('updated_at', '<', stale)
+      .update({ status: 'pending' })
     const due = await db
       .from('outbox_messages')
       .where('status', 'pending')

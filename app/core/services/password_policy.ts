@@ -22,10 +22,12 @@ function commonPasswords(): Set<string> {
  */
 export function passwordProblem(password: string, context: string[] = []): string | null {
   const length = [...password].length
-  if (length < PASSWORD_MIN) return `Hasło musi mieć co najmniej ${PASSWORD_MIN} znaków (zalecamy ${PASSWORD_SUGGESTED} lub więcej).`
+  if (length < PASSWORD_MIN)
+    return `Hasło musi mieć co najmniej ${PASSWORD_MIN} znaków (zalecamy ${PASSWORD_SUGGESTED} lub więcej).`
   if (length > PASSWORD_MAX) return `Hasło może mieć najwyżej ${PASSWORD_MAX} znaków.`
   const lower = password.toLowerCase()
-  if (commonPasswords().has(lower)) return 'To hasło jest zbyt popularne i znajduje się na liście haseł, które wyciekły. Wybierz inne.'
+  if (commonPasswords().has(lower))
+    return 'To hasło jest zbyt popularne i znajduje się na liście haseł, które wyciekły. Wybierz inne.'
   if (context.some((word) => word && word.length >= 3 && lower.includes(word.toLowerCase()))) {
     return 'Hasło nie może zawierać Twojego loginu ani adresu e-mail.'
   }

@@ -15,7 +15,8 @@ function baseUrl(): string {
 }
 
 async function officeName(): Promise<string> {
-  return (await officeProfileService.get())?.name ?? 'Urząd'
+  const profile = await officeProfileService.get()
+  return profile?.name ?? 'Urząd'
 }
 
 function actorFor(resident: Resident): AuditActor {
@@ -27,7 +28,10 @@ function actorFor(resident: Resident): AuditActor {
  * Answers never reveal whether an address has an account.
  */
 export const residentAccounts = {
-  async register(input: { fullName: string; email: string; password: string }, ip: string): Promise<void> {
+  async register(
+    input: { fullName: string; email: string; password: string },
+    ip: string
+  ): Promise<void> {
     const email = input.email.trim().toLowerCase()
     const existing = await Resident.findBy('email', email)
     if (existing) {
@@ -41,8 +45,17 @@ export const residentAccounts = {
       return
     }
     await db.transaction(async (trx) => {
-      const resident = await Resident.create({ email, fullName: input.fullName, password: input.password, isActive: true }, { client: trx })
-      const token = await accountTokens.issue('email_verification', 'resident', resident.id, VERIFY_TTL_MIN, trx)
+      const resident = await Resident.create(
+        { email, fullName: input.fullName, password: input.password, isActive: true },
+        { client: trx }
+      )
+      const token = await accountTokens.issue(
+        'email_verification',
+        'resident',
+        resident.id,
+        VERIFY_TTL_MIN,
+        trx
+      )
       await outbox.enqueueEmail(
         {
           to: email,
@@ -53,12 +66,26 @@ export const residentAccounts = {
         },
         trx
       )
-      await auditLog.record({ actor: actorFor(resident), ip, action: 'resident.registered', subjectType: 'resident', subjectId: resident.id }, trx)
+      await auditLog.record(
+        {
+          actor: actorFor(resident),
+          ip,
+          action: 'resident.registered',
+          subjectType: 'resident',
+          subjectId: resident.id,
+        },
+        trx
+      )
     })
   },
 
   async resendVerification(resident: Resident): Promise<void> {
-    const token = await accountTokens.issue('email_verification', 'resident', resident.id, VERIFY_TTL_MIN)
+    const token = await accountTokens.issue(
+      'email_verification',
+      'resident',
+      resident.id,
+      VERIFY_TTL_MIN
+    )
     await outbox.enqueueEmail({
       to: resident.email,
       subject: `${await officeName()}: potwierdź adres e-mail`,
@@ -75,7 +102,16 @@ export const residentAccounts = {
       const resident = await Resident.findOrFail(id, { client: trx })
       resident.emailVerifiedAt = DateTime.now()
       await resident.save()
-      await auditLog.record({ actor: actorFor(resident), ip, action: 'resident.email_verified', subjectType: 'resident', subjectId: resident.id }, trx)
+      await auditLog.record(
+        {
+          actor: actorFor(resident),
+          ip,
+          action: 'resident.email_verified',
+          subjectType: 'resident',
+          subjectId: resident.id,
+        },
+        trx
+      )
       return resident
     })
   },
@@ -83,7 +119,12 @@ export const residentAccounts = {
   async sendReset(emailInput: string, ip: string): Promise<void> {
     const resident = await Resident.findBy('email', emailInput.trim().toLowerCase())
     if (!resident || !resident.isActive) return
-    const token = await accountTokens.issue('password_reset', 'resident', resident.id, RESET_TTL_MIN)
+    const token = await accountTokens.issue(
+      'password_reset',
+      'resident',
+      resident.id,
+      RESET_TTL_MIN
+    )
     await outbox.enqueueEmail({
       to: resident.email,
       subject: `${await officeName()}: ustaw nowe hasło`,
@@ -91,7 +132,13 @@ export const residentAccounts = {
       idempotencyKey: `resident-reset:${resident.id}:${token.slice(0, 12)}`,
       related: { type: 'account_token', id: resident.id },
     })
-    await auditLog.record({ actor: actorFor(resident), ip, action: 'resident.password_reset_requested', subjectType: 'resident', subjectId: resident.id })
+    await auditLog.record({
+      actor: actorFor(resident),
+      ip,
+      action: 'resident.password_reset_requested',
+      subjectType: 'resident',
+      subjectId: resident.id,
+    })
   },
 
   async reset(token: string, password: string, ip: string): Promise<Resident | null> {
@@ -103,7 +150,16 @@ export const residentAccounts = {
       /* Following a link from the mailbox also proves the address. */
       resident.emailVerifiedAt ??= DateTime.now()
       await resident.save()
-      await auditLog.record({ actor: actorFor(resident), ip, action: 'resident.password_reset', subjectType: 'resident', subjectId: resident.id }, trx)
+      await auditLog.record(
+        {
+          actor: actorFor(resident),
+          ip,
+          action: 'resident.password_reset',
+          subjectType: 'resident',
+          subjectId: resident.id,
+        },
+        trx
+      )
       return resident
     })
   },

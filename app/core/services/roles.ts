@@ -19,7 +19,10 @@ export function isStaffRole(value: string): value is StaffRole {
 }
 
 export function parseRoles(value: string | null | undefined): StaffRole[] {
-  return (value ?? '').split(',').map((role) => role.trim()).filter(isStaffRole)
+  return (value ?? '')
+    .split(',')
+    .map((role) => role.trim())
+    .filter(isStaffRole)
 }
 
 export function serializeRoles(roles: readonly string[]): string {

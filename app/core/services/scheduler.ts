@@ -1,6 +1,8 @@
 import type { Job } from '@adonisjs/queue'
 
-type JobClass = { schedule(payload: any): { id(id: string): any } } & (abstract new (...args: any[]) => Job)
+type JobClass = { schedule(payload: any): { id(id: string): any } } & (abstract new (
+  ...args: any[]
+) => Job)
 
 export interface ScheduleDefinition {
   /** Stable id, e.g. "fees.daily-interest"; re-registering replaces the cron. */
@@ -21,7 +23,9 @@ class ScheduleRegistry {
 
   register(definition: ScheduleDefinition) {
     if (!/^(\S+\s+){4}\S+$/.test(definition.cron.trim())) {
-      throw new Error(`Schedule ${definition.id}: "${definition.cron}" is not a five-field cron expression`)
+      throw new Error(
+        `Schedule ${definition.id}: "${definition.cron}" is not a five-field cron expression`
+      )
     }
     this.definitions.set(definition.id, definition)
   }
@@ -37,7 +41,10 @@ class ScheduleRegistry {
       }
       if (existing) await existing.delete()
       const { default: JobClass } = (await definition.job()) as { default: JobClass }
-      await JobClass.schedule(definition.payload).id(definition.id).cron(definition.cron).timezone('Europe/Warsaw')
+      await JobClass.schedule(definition.payload)
+        .id(definition.id)
+        .cron(definition.cron)
+        .timezone('Europe/Warsaw')
       synced.push(definition.id)
     }
     return synced

@@ -11,14 +11,54 @@ export interface ServiceTile {
 }
 
 const tiles: ServiceTile[] = [
-  { key: 'ebok', title: 'e-BOK: moje konto', description: 'Załóż konto lub zaloguj się, aby załatwiać sprawy przez internet.', href: '/konto' },
-  { key: 'fees', title: 'Podatki i opłaty', description: 'Sprawdź swoje podatki, raty, zaległości i odsetki oraz dane do przelewu.', href: null },
-  { key: 'payments', title: 'Płatności', description: 'Zapłać podatek lub opłatę przelewem lub online.', href: null },
-  { key: 'booking', title: 'Umów wizytę', description: 'Zarezerwuj termin wizyty w urzędzie bez czekania w kolejce.', href: null },
-  { key: 'documents', title: 'Pisma i wnioski', description: 'Złóż pismo lub wniosek i śledź, co się z nim dzieje.', href: null },
-  { key: 'alerts', title: 'Powiadomienia SMS', description: 'Otrzymuj komunikaty o drogach, odpadach i zagrożeniach.', href: null },
-  { key: 'waste', title: 'Harmonogram odpadów', description: 'Sprawdź terminy odbioru odpadów w swojej miejscowości.', href: null },
-  { key: 'meetings', title: 'Spotkania online', description: 'Dołącz do spotkania z urzędnikiem lub sesji rady gminy.', href: null },
+  {
+    key: 'ebok',
+    title: 'e-BOK: moje konto',
+    description: 'Załóż konto lub zaloguj się, aby załatwiać sprawy przez internet.',
+    href: '/konto',
+  },
+  {
+    key: 'fees',
+    title: 'Podatki i opłaty',
+    description: 'Sprawdź swoje podatki, raty, zaległości i odsetki oraz dane do przelewu.',
+    href: null,
+  },
+  {
+    key: 'payments',
+    title: 'Płatności',
+    description: 'Zapłać podatek lub opłatę przelewem lub online.',
+    href: null,
+  },
+  {
+    key: 'booking',
+    title: 'Umów wizytę',
+    description: 'Zarezerwuj termin wizyty w urzędzie bez czekania w kolejce.',
+    href: null,
+  },
+  {
+    key: 'documents',
+    title: 'Pisma i wnioski',
+    description: 'Złóż pismo lub wniosek i śledź, co się z nim dzieje.',
+    href: null,
+  },
+  {
+    key: 'alerts',
+    title: 'Powiadomienia SMS',
+    description: 'Otrzymuj komunikaty o drogach, odpadach i zagrożeniach.',
+    href: null,
+  },
+  {
+    key: 'waste',
+    title: 'Harmonogram odpadów',
+    description: 'Sprawdź terminy odbioru odpadów w swojej miejscowości.',
+    href: null,
+  },
+  {
+    key: 'meetings',
+    title: 'Spotkania online',
+    description: 'Dołącz do spotkania z urzędnikiem lub sesji rady gminy.',
+    href: null,
+  },
 ]
 
 export const serviceCatalogue = {

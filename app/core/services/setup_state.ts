@@ -10,7 +10,11 @@ class SetupState {
   async isComplete(): Promise<boolean> {
     if (this.#complete) return true
     const profile = await db.from('office_profiles').select('id').first()
-    const admin = await db.from('staff_users').where('roles', 'like', '%admin%').select('id').first()
+    const admin = await db
+      .from('staff_users')
+      .where('roles', 'like', '%admin%')
+      .select('id')
+      .first()
     this.#complete = Boolean(profile && admin)
     return this.#complete
   }

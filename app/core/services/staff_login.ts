@@ -48,13 +48,19 @@ export class StaffLogin {
     }
     if (!user || !user.isActive) {
       const state = await staffThrottle.fail(login, this.#ip)
-      await this.#audit('auth.login_failed', user?.id ?? null, login, { reason: user ? 'account disabled' : 'bad credentials' })
+      await this.#audit('auth.login_failed', user?.id ?? null, login, {
+        reason: user ? 'account disabled' : 'bad credentials',
+      })
       return state.blocked ? { kind: 'throttled', state } : { kind: 'invalid' }
     }
     await staffThrottle.succeed(login)
     if (user.hasTotp || user.isAdmin) {
       const stage = user.hasTotp ? 'totp' : 'enroll'
-      this.ctx.session.put('pending_staff', { id: user.id, at: Date.now(), stage } satisfies PendingLogin)
+      this.ctx.session.put('pending_staff', {
+        id: user.id,
+        at: Date.now(),
+        stage,
+      } satisfies PendingLogin)
       return { kind: stage }
     }
     await this.complete(user, 'password')
@@ -64,15 +70,23 @@ export class StaffLogin {
   /** The account waiting for its second step, if the password step was recent. */
   async pendingUser(stage: PendingLogin['stage']): Promise<StaffUser | null> {
     const pending = this.ctx.session.get('pending_staff') as PendingLogin | undefined
-    if (!pending || pending.stage !== stage || Date.now() - pending.at > SESSION_LIMITS.pendingTotpMs) return null
+    if (
+      !pending ||
+      pending.stage !== stage ||
+      Date.now() - pending.at > SESSION_LIMITS.pendingTotpMs
+    )
+      return null
     const user = await StaffUser.find(pending.id)
     return user && user.isActive ? user : null
   }
 
   async totpStep(user: StaffUser, code: string): Promise<'ok' | 'invalid' | 'throttled'> {
-    if ((await totpThrottle.check(user.login, this.#ip)).blocked) return 'throttled'
+    const throttled = await totpThrottle.check(user.login, this.#ip)
+    if (throttled.blocked) return 'throttled'
     const secret = user.totpSecret ? totp.decrypt(user.totpSecret) : null
-    const step = secret ? totp.verify(secret, code, user.totpLastStep === null ? null : Number(user.totpLastStep)) : null
+    const step = secret
+      ? totp.verify(secret, code, user.totpLastStep === null ? null : Number(user.totpLastStep))
+      : null
     if (step === null) {
       const state = await totpThrottle.fail(user.login, this.#ip)
       await this.#audit('auth.totp_failed', user.id, user.login)
@@ -92,7 +106,11 @@ export class StaffLogin {
       await this.#audit('auth.totp_enroll_failed', user.id, user.login)
       return false
     }
-    user.merge({ totpSecret: totp.encrypt(secret), totpEnabledAt: DateTime.now(), totpLastStep: step })
+    user.merge({
+      totpSecret: totp.encrypt(secret),
+      totpEnabledAt: DateTime.now(),
+      totpLastStep: step,
+    })
     await user.save()
     await auditLog.record({
       actor: { realm: 'staff', id: user.id, label: user.login },
@@ -120,7 +138,12 @@ export class StaffLogin {
     await this.#audit('auth.login', user.id, user.login, { method })
   }
 
-  async #audit(action: string, id: number | null, label: string, details: Record<string, unknown> = {}) {
+  async #audit(
+    action: string,
+    id: number | null,
+    label: string,
+    details: Record<string, unknown> = {}
+  ) {
     await auditLog.record({
       actor: { realm: 'staff', id, label: label.slice(0, 60) },
       action,

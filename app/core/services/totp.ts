@@ -22,7 +22,14 @@ export class TotpService {
   }
 
   #totp(secretBase32: string, label = '') {
-    return new TOTP({ issuer: 'Ratusz', label, algorithm: 'SHA1', digits: 6, period: PERIOD, secret: Secret.fromBase32(secretBase32) })
+    return new TOTP({
+      issuer: 'Ratusz',
+      label,
+      algorithm: 'SHA1',
+      digits: 6,
+      period: PERIOD,
+      secret: Secret.fromBase32(secretBase32),
+    })
   }
 
   uri(secretBase32: string, label: string): string {
@@ -37,7 +44,12 @@ export class TotpService {
    * Returns the time step the code belongs to, or null. A step not greater than
    * lastStep was already used and is refused (replay).
    */
-  verify(secretBase32: string, code: string, lastStep: number | null, now = Date.now()): number | null {
+  verify(
+    secretBase32: string,
+    code: string,
+    lastStep: number | null,
+    now = Date.now()
+  ): number | null {
     const clean = code.replace(/\s+/g, '')
     if (!/^\d{6}$/.test(clean)) return null
     const delta = this.#totp(secretBase32).validate({ token: clean, timestamp: now, window: 1 })

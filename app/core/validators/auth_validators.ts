@@ -6,7 +6,10 @@ export const staffLoginValidator = vine.create({
 })
 
 export const totpCodeValidator = vine.create({
-  code: vine.string().trim().regex(/^\d{3}\s?\d{3}$/),
+  code: vine
+    .string()
+    .trim()
+    .regex(/^\d{3}\s?\d{3}$/),
 })
 
 export const residentLoginValidator = vine.create({
@@ -17,7 +20,11 @@ export const residentLoginValidator = vine.create({
 export const residentRegisterValidator = vine.create({
   fullName: vine.string().trim().minLength(3).maxLength(200),
   email: vine.string().trim().email().maxLength(254),
-  password: vine.string().minLength(8).maxLength(128).confirmed({ confirmationField: 'password_confirmation' }),
+  password: vine
+    .string()
+    .minLength(8)
+    .maxLength(128)
+    .confirmed({ confirmationField: 'password_confirmation' }),
   consent: vine.accepted(),
 })
 
@@ -26,10 +33,18 @@ export const emailOnlyValidator = vine.create({
 })
 
 export const newPasswordValidator = vine.create({
-  password: vine.string().minLength(8).maxLength(128).confirmed({ confirmationField: 'password_confirmation' }),
+  password: vine
+    .string()
+    .minLength(8)
+    .maxLength(128)
+    .confirmed({ confirmationField: 'password_confirmation' }),
 })
 
 export const changePasswordValidator = vine.create({
   current_password: vine.string().minLength(1).maxLength(1000),
-  password: vine.string().minLength(8).maxLength(128).confirmed({ confirmationField: 'password_confirmation' }),
+  password: vine
+    .string()
+    .minLength(8)
+    .maxLength(128)
+    .confirmed({ confirmationField: 'password_confirmation' }),
 })
