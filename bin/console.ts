@@ -1,6 +1,9 @@
 import 'reflect-metadata'
 import { Ignitor, prettyPrintError } from '@adonisjs/core'
 
+/* Timestamps are stored and compared in UTC whatever the server's zone; Polish dates are formatted for Europe/Warsaw. */
+process.env.TZ = 'UTC'
+
 const APP_ROOT = new URL('../', import.meta.url)
 
 const IMPORTER = (filePath: string) => {

@@ -3,6 +3,9 @@ import { createServer } from 'node:net'
 import { Ignitor, prettyPrintError } from '@adonisjs/core'
 import { configure, processCLIArgs, run } from '@japa/runner'
 
+/* Timestamps are stored and compared in UTC whatever the server's zone; Polish dates are formatted for Europe/Warsaw. */
+process.env.TZ = 'UTC'
+
 process.env.NODE_ENV = 'test'
 
 /*

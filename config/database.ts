@@ -37,6 +37,11 @@ const dbConfig = defineConfig({
       },
       migrations,
       schemaGeneration: { enabled: false },
+      pool: {
+        afterCreate: (conn: any, done: (error: Error | null, conn: any) => void) => {
+          conn.query('SET TIME ZONE UTC', (error: Error | null) => done(error, conn))
+        },
+      },
     },
   },
 })

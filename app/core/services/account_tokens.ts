@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import { sqlTimestamp } from '#core/services/db_time'
 
 export type TokenPurpose = 'email_verification' | 'password_reset'
 export type Realm = 'staff' | 'resident'
@@ -29,14 +30,14 @@ export const accountTokens = {
       .from('account_tokens')
       .where({ purpose, realm, account_id: accountId })
       .whereNull('used_at')
-      .update({ used_at: new Date() })
+      .update({ used_at: sqlTimestamp() })
     await client.table('account_tokens').insert({
       purpose,
       realm,
       account_id: accountId,
       token_hash: digest(token),
-      expires_at: DateTime.now().plus({ minutes: ttlMinutes }).toJSDate(),
-      created_at: new Date(),
+      expires_at: sqlTimestamp(DateTime.now().plus({ minutes: ttlMinutes })),
+      created_at: sqlTimestamp(),
     })
     return token
   },
@@ -59,7 +60,7 @@ export const accountTokens = {
       .from('account_tokens')
       .where('id', row.id)
       .whereNull('used_at')
-      .update({ used_at: new Date() })
+      .update({ used_at: sqlTimestamp() })
     return Number(updated) === 1 ? Number(row.account_id) : null
   },
 

@@ -47,12 +47,15 @@ function scrub(details: Record<string, unknown>): Record<string, unknown> {
   const clean: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(details)) {
     if (SECRET_KEYS.test(key)) continue
-    clean[key] =
-      value && typeof value === 'object' && !Array.isArray(value)
-        ? scrub(value as Record<string, unknown>)
-        : value
+    clean[key] = scrubValue(value)
   }
   return clean
+}
+
+/* Objects inside arrays are scrubbed too: [{ pesel: … }] must not slip through. */
+function scrubValue(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(scrubValue)
+  return value && typeof value === 'object' ? scrub(value as Record<string, unknown>) : value
 }
 
 export function entryHash(

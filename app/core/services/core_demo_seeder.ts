@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon'
 import hash from '@adonisjs/core/services/hash'
+import { sqlTimestamp } from '#core/services/db_time'
 import StaffUser from '#core/models/staff_user'
 import Resident from '#core/models/resident'
 import Locality from '#core/models/locality'
@@ -178,7 +179,7 @@ export async function seedCoreDemo({ trx, scale, logins }: DemoContext) {
   const residentCount = 20 * scale
   /* One hash for every demo resident: hashing thousands of rows with argon2 one by one takes minutes. */
   const passwordHash = await hash.make(DEMO_PASSWORD)
-  const now = new Date()
+  const now = sqlTimestamp()
   const rows = []
   for (let i = 0; i < residentCount; i++) {
     const first = FIRST[i % FIRST.length]

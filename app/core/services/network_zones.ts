@@ -29,9 +29,9 @@ export class NetworkSet {
       .map((entry) => entry.trim())
       .filter(Boolean)
     for (const entry of this.entries) {
-      const [address, prefixText] = entry.split('/')
+      const [address, prefixText, ...extra] = entry.split('/')
       const family = isIP(address)
-      if (family === 0) throw new InvalidNetworkError(entry)
+      if (family === 0 || extra.length > 0) throw new InvalidNetworkError(entry)
       const maxPrefix = family === 4 ? 32 : 128
       const prefix = prefixText === undefined ? maxPrefix : Number(prefixText)
       if (!/^\d+$/.test(prefixText ?? String(maxPrefix)) || prefix > maxPrefix) {

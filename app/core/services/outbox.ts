@@ -4,6 +4,7 @@ import mail from '@adonisjs/mail/services/main'
 import logger from '@adonisjs/core/services/logger'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import OutboxMessage from '#core/models/outbox_message'
+import { sqlTimestamp } from '#core/services/db_time'
 import ratuszConfig from '#config/ratusz'
 
 export const MAX_ATTEMPTS = 5
@@ -73,7 +74,7 @@ export class Outbox {
       .from('outbox_messages')
       .where('id', id)
       .where('status', 'pending')
-      .update({ status: 'sending', updated_at: new Date() })
+      .update({ status: 'sending', updated_at: sqlTimestamp() })
     const message = await OutboxMessage.find(id)
     if (!message || Number(claimed) === 0) return message
     if (this.mode === 'capture') {
@@ -110,7 +111,7 @@ export class Outbox {
 
   /** Pending rows whose retry time has come (and rows left "sending" by a crashed worker). */
   async retryDue(now = DateTime.now()): Promise<number> {
-    const stale = now.minus({ minutes: 10 }).toJSDate()
+    const stale = sqlTimestamp(now.minus({ minutes: 10 }))
     await db
       .from('outbox_messages')
       .where('status', 'sending')
@@ -119,7 +120,9 @@ export class Outbox {
     const due = await db
       .from('outbox_messages')
       .where('status', 'pending')
-      .where((q) => q.whereNull('next_attempt_at').orWhere('next_attempt_at', '<=', now.toJSDate()))
+      .where((q) =>
+        q.whereNull('next_attempt_at').orWhere('next_attempt_at', '<=', sqlTimestamp(now))
+      )
       .select('id')
       .limit(500)
     for (const row of due) await this.dispatch(row.id)

@@ -44,6 +44,8 @@ export const residentAccounts = {
       })
       return
     }
+    /* Read before the transaction: SQLite has one connection, held by the transaction. */
+    const office = await officeName()
     await db.transaction(async (trx) => {
       const resident = await Resident.create(
         { email, fullName: input.fullName, password: input.password, isActive: true },
@@ -59,7 +61,7 @@ export const residentAccounts = {
       await outbox.enqueueEmail(
         {
           to: email,
-          subject: `${await officeName()}: potwierdź adres e-mail`,
+          subject: `${office}: potwierdź adres e-mail`,
           text: `Dzień dobry,\n\naby aktywować konto w e-BOK, otwórz łącze (ważne 48 godzin):\n${baseUrl()}/konto/weryfikacja/${token}\n\nJeśli to nie Ty zakładałeś konto, zignoruj tę wiadomość.`,
           idempotencyKey: `resident-verify:${resident.id}:${token.slice(0, 12)}`,
           related: { type: 'account_token', id: resident.id },

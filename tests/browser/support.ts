@@ -1,0 +1,118 @@
+/*
+ * Helpers for the browser suite. The browser talks to the real HTTP server, so
+ * the per-test global transaction cannot be used: each group commits the rows
+ * it needs and empties the core tables again when it is done.
+ */
+import { mkdir } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import db from '@adonisjs/lucid/services/db'
+import type { BrowserContext, Page } from 'playwright-core'
+import { PASSWORD, currentCode, resetSharedState } from '#tests/helpers'
+
+const ROOT = new URL('../../', import.meta.url)
+export const AXE_PATH = fileURLToPath(new URL('node_modules/axe-core/axe.min.js', ROOT))
+export const SCREENSHOT_DIR = fileURLToPath(new URL('tmp/screenshots/', ROOT))
+export const DOCS_SCREENSHOT_DIR = fileURLToPath(new URL('docs/screenshots/', ROOT))
+
+/* audit_entries is append-only (the database refuses deletes), so it is left alone. */
+const CORE_TABLES = ['staff_users', 'residents', 'office_profiles', 'account_tokens', 'sessions', 'rate_limits', 'outbox_messages', 'localities']
+
+/** Empties the core tables (committed) and the in-memory caches the server keeps. */
+export async function emptyCoreTables() {
+  for (const table of CORE_TABLES) await db.from(table).delete()
+  await resetSharedState()
+}
+
+/** A run-unique suffix so logins and e-mails never collide between groups. */
+let counter = 0
+export function unique(prefix: string) {
+  counter += 1
+  return `${prefix}${process.pid}x${counter}`
+}
+
+export async function staffSignIn(page: Page, login: string, password = PASSWORD) {
+  await page.goto('/panel/logowanie')
+  await page.getByLabel('Login', { exact: true }).fill(login)
+  await page.getByLabel('Hasło', { exact: true }).fill(password)
+  await page.getByLabel('Hasło', { exact: true }).press('Enter')
+  await page.waitForLoadState('load')
+}
+
+/** Password step, then the code page; `secret`-less accounts use the test TOTP secret. */
+export async function staffSignInWithTotp(page: Page, login: string, code: () => string = () => currentCode()) {
+  await staffSignIn(page, login)
+  await page.waitForURL('**/panel/logowanie/kod')
+  await page.getByLabel('Kod z aplikacji uwierzytelniającej').fill(code())
+  await page.getByRole('button', { name: 'Potwierdź' }).click()
+  await page.waitForURL(/\/panel$/)
+}
+
+export async function residentSignIn(page: Page, email: string, password = PASSWORD) {
+  await page.goto('/konto/logowanie')
+  await page.getByLabel('Adres e-mail').fill(email)
+  await page.getByLabel('Hasło', { exact: true }).fill(password)
+  await page.getByRole('button', { name: 'Zaloguj się' }).click()
+  await page.waitForLoadState('load')
+}
+
+/**
+ * Loads axe-core into every page of the context. An init script is injected by
+ * the browser itself, so the app's CSP (no inline scripts) stays switched on
+ * and still applies to everything the page does.
+ */
+export async function withAxe(context: BrowserContext) {
+  await context.addInitScript({ path: AXE_PATH })
+}
+
+interface AxeNode {
+  target: string[]
+  failureSummary?: string
+}
+interface AxeViolation {
+  id: string
+  impact: string | null
+  help: string
+  nodes: AxeNode[]
+}
+
+export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']
+
+export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  const result = await page.evaluate(async (tags) => {
+    const axe = (window as any).axe
+    if (!axe) throw new Error('axe-core is not loaded: call withAxe(browserContext) before visiting')
+    const run = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] })
+    return run.violations.map((v: any) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n: any) => ({ target: n.target, failureSummary: n.failureSummary })),
+    }))
+  }, AXE_TAGS)
+  return result as AxeViolation[]
+}
+
+/** One line per violation and node: readable in a failed assertion. */
+export function describeViolations(where: string, violations: AxeViolation[]) {
+  if (violations.length === 0) return `${where}: no violations`
+  const lines = violations.flatMap((v) =>
+    v.nodes.map((n) => `  [${v.impact}] ${v.id} (${v.help}) at ${n.target.join(' ')}${n.failureSummary ? ` — ${n.failureSummary.replace(/\s+/g, ' ')}` : ''}`)
+  )
+  return `${where}: ${violations.length} axe violation(s)\n${lines.join('\n')}`
+}
+
+/** Full-page PNG in tmp/screenshots (not committed), for a person to look at. */
+export async function screenshot(page: Page, name: string) {
+  await mkdir(SCREENSHOT_DIR, { recursive: true })
+  await page.screenshot({ path: `${SCREENSHOT_DIR}${name}.png`, fullPage: true })
+}
+
+/** Console errors, including CSP violations the browser reports there. */
+export function collectConsoleErrors(page: Page): string[] {
+  const errors: string[] = []
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text())
+  })
+  page.on('pageerror', (error) => errors.push(error.message))
+  return errors
+}
