@@ -18,6 +18,7 @@ const ResidentPasswordController = () => import('#core/controllers/resident_pass
 /* Anonymous, off the session stack: must stay fast. */
 router.get('/up', [HealthController, 'show']).as('health')
 router.get('/', [PublicPagesController, 'home']).as('home')
+router.get('/herb', [PublicPagesController, 'logo']).as('logo')
 router.get('/kontakt', [PublicPagesController, 'contact']).as('contact')
 router.get('/deklaracja-dostepnosci', [PublicPagesController, 'accessibility']).as('accessibility')
 router.get('/ochrona-danych', [PublicPagesController, 'privacy']).as('privacy')

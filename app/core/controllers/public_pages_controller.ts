@@ -1,4 +1,6 @@
+import { join } from 'node:path'
 import type { HttpContext } from '@adonisjs/core/http'
+import ratuszConfig from '#config/ratusz'
 import officeProfileService from '#core/services/office_profile_service'
 import publicPageCache from '#core/services/public_page_cache'
 import { serviceCatalogue } from '#core/services/service_catalogue'
@@ -32,6 +34,15 @@ export default class PublicPagesController {
 
   privacy(ctx: HttpContext) {
     return this.#cached(ctx, 'core/public/privacy', 'privacy')
+  }
+
+  /** The office's coat of arms uploaded in the profile (falls back to the bundled emblem). */
+  async logo({ response }: HttpContext) {
+    const office = await officeProfileService.get()
+    if (!office?.logoPath || office.logoPath.includes('..')) return response.redirect('/img/herb.svg')
+    response.header('Cache-Control', 'public, max-age=3600')
+    response.header('X-Content-Type-Options', 'nosniff')
+    return response.download(join(ratuszConfig.filesDir, office.logoPath))
   }
 
   /** Remembers the chosen language in a plain cookie and returns to the page (local paths only). */
