@@ -8,7 +8,11 @@ import type StaffUser from '#core/models/staff_user'
 const staffOnly = (check: (user: StaffUser) => boolean) =>
   Bouncer.ability(
     (user: unknown) =>
-      typeof user === 'object' && user !== null && 'roles' in user && check(user as StaffUser)
+      /* Lucid models are proxies without a "has" trap: `'roles' in user` is always false. */
+      typeof user === 'object' &&
+      user !== null &&
+      Array.isArray((user as StaffUser).roles) &&
+      check(user as StaffUser)
   )
 
 export const viewDashboard = staffOnly((user) => user.isActive)

@@ -11,7 +11,7 @@ const VERIFY_TTL_MIN = 48 * 60
 const RESET_TTL_MIN = 60
 
 function baseUrl(): string {
-  return (env.get('APP_URL') ?? `http://localhost:${env.get('PORT')}`).replace(/\/$/, '')
+  return (env.get('APP_URL') ?? `http://localhost:${env.get('PORT', 3333)}`).replace(/\/$/, '')
 }
 
 async function officeName(): Promise<string> {
