@@ -11,12 +11,11 @@ server.errorHandler(() => import('#core/exceptions/handler'))
 server.use([
   () => import('#core/middleware/security_headers_middleware'),
   () => import('@adonisjs/static/static_middleware'),
-])
-
-router.use([
-  () => import('@adonisjs/core/bodyparser_middleware'),
+  /* Server-level so that 404 pages of unknown URLs are rendered in the visitor's language too. */
   () => import('#core/middleware/locale_middleware'),
 ])
+
+router.use([() => import('@adonisjs/core/bodyparser_middleware')])
 
 export const middleware = router.named({
   /* session + CSRF/CSP + auth initialisation: everything with a form or a login */

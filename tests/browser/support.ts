@@ -3,10 +3,10 @@
  * the per-test global transaction cannot be used: each group commits the rows
  * it needs and empties the core tables again when it is done.
  */
-import { mkdir } from 'node:fs/promises'
+import { mkdir, readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import db from '@adonisjs/lucid/services/db'
-import type { BrowserContext, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { PASSWORD, currentCode, resetSharedState } from '#tests/helpers'
 
 const ROOT = new URL('../../', import.meta.url)
@@ -55,13 +55,17 @@ export async function residentSignIn(page: Page, email: string, password = PASSW
   await page.waitForLoadState('load')
 }
 
-/**
- * Loads axe-core into every page of the context. An init script is injected by
- * the browser itself, so the app's CSP (no inline scripts) stays switched on
- * and still applies to everything the page does.
- */
-export async function withAxe(context: BrowserContext) {
-  await context.addInitScript({ path: AXE_PATH })
+/** axe-core's source, read once. */
+let axeSource: string | undefined
+async function loadAxe(page: Page) {
+  if (await page.evaluate(() => 'axe' in window)) return
+  axeSource ??= await readFile(AXE_PATH, 'utf8')
+  /*
+   * Evaluated by the browser's DevTools protocol, which the page's CSP does not
+   * govern: the app's CSP (no inline scripts) stays on, unlike addScriptTag
+   * with bypassCSP, so a page that needs an inline script still fails.
+   */
+  await page.evaluate(axeSource)
 }
 
 interface AxeNode {
@@ -78,9 +82,9 @@ interface AxeViolation {
 export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']
 
 export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  await loadAxe(page)
   const result = await page.evaluate(async (tags) => {
     const axe = (window as any).axe
-    if (!axe) throw new Error('axe-core is not loaded: call withAxe(browserContext) before visiting')
     const run = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] })
     return run.violations.map((v: any) => ({
       id: v.id,

@@ -28,7 +28,8 @@ export default class Resident extends compose(BaseModel, AuthFinder) {
   @column.dateTime()
   declare emailVerifiedAt: DateTime | null
 
-  @column()
+  /* SQLite hands booleans back as 0/1. */
+  @column({ consume: (value: unknown) => Boolean(value) })
   declare isActive: boolean
 
   @column.dateTime()

@@ -48,7 +48,8 @@ export default class StaffUser extends compose(BaseModel, AuthFinder) {
   @column({ serializeAs: null })
   declare totpLastStep: number | null
 
-  @column()
+  /* SQLite hands booleans back as 0/1. */
+  @column({ consume: (value: unknown) => Boolean(value) })
   declare isActive: boolean
 
   @column.dateTime()
