@@ -13,15 +13,7 @@ export default class OutboxFlush extends BaseCommand {
   async run() {
     const { default: db } = await import('@adonisjs/lucid/services/db')
     const { default: outbox } = await import('#core/services/outbox')
-    if (this.stale) {
-      const { sqlTimestamp } = await import('#core/services/db_time')
-      const cutoff = sqlTimestamp(new Date(Date.now() - 10 * 60 * 1000))
-      await db
-        .from('outbox_messages')
-        .where('status', 'sending')
-        .where('updated_at', '<', cutoff)
-        .update({ status: 'pending' })
-    }
+    if (this.stale) await outbox.releaseStale()
     const rows = await db
       .from('outbox_messages')
       .where('status', 'pending')

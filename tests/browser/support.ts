@@ -105,6 +105,15 @@ export function describeViolations(where: string, violations: AxeViolation[]) {
   return `${where}: ${violations.length} axe violation(s)\n${lines.join('\n')}`
 }
 
+/**
+ * SCREENSHOTS=1 saves full-page PNGs of the pages the suite visits in
+ * tmp/screenshots/ and refreshes docs/screenshots/ (see screenshots.spec.ts).
+ * Without it only pages that fail a check are saved.
+ */
+export function shootingEnabled() {
+  return process.env.SCREENSHOTS === '1'
+}
+
 /** Full-page PNG in tmp/screenshots (not committed), for a person to look at. */
 export async function screenshot(page: Page, name: string) {
   await mkdir(SCREENSHOT_DIR, { recursive: true })

@@ -39,7 +39,8 @@ export default class PublicPagesController {
   /** The office's coat of arms uploaded in the profile (falls back to the bundled emblem). */
   async logo({ response }: HttpContext) {
     const office = await officeProfileService.get()
-    if (!office?.logoPath || office.logoPath.includes('..')) return response.redirect('/img/herb.svg')
+    if (!office?.logoPath || office.logoPath.includes('..'))
+      return response.redirect('/img/herb.svg')
     response.header('Cache-Control', 'public, max-age=3600')
     response.header('X-Content-Type-Options', 'nosniff')
     return response.download(join(ratuszConfig.filesDir, office.logoPath))

@@ -109,14 +109,18 @@ export class Outbox {
     return message
   }
 
-  /** Pending rows whose retry time has come (and rows left "sending" by a crashed worker). */
-  async retryDue(now = DateTime.now()): Promise<number> {
-    const stale = sqlTimestamp(now.minus({ minutes: 10 }))
+  /** Rows left "sending" for over 10 minutes by a crashed worker go back to pending. */
+  async releaseStale(now = DateTime.now()) {
     await db
       .from('outbox_messages')
       .where('status', 'sending')
-      .where('updated_at', '<', stale)
+      .where('updated_at', '<', sqlTimestamp(now.minus({ minutes: 10 })))
       .update({ status: 'pending' })
+  }
+
+  /** Pending rows whose retry time has come (and rows left "sending" by a crashed worker). */
+  async retryDue(now = DateTime.now()): Promise<number> {
+    await this.releaseStale(now)
     const due = await db
       .from('outbox_messages')
       .where('status', 'pending')

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import env from '#start/env'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import Resident from '#core/models/resident'
 import outbox from '#core/services/outbox'
 import auditLog, { type AuditActor } from '#core/services/audit_log'
@@ -17,6 +18,31 @@ function baseUrl(): string {
 async function officeName(): Promise<string> {
   const profile = await officeProfileService.get()
   return profile?.name ?? 'Urząd'
+}
+
+/** A fresh verification link (older ones stop working), sent through the outbox. */
+async function sendVerification(
+  resident: Resident,
+  office: string,
+  trx?: TransactionClientContract
+) {
+  const token = await accountTokens.issue(
+    'email_verification',
+    'resident',
+    resident.id,
+    VERIFY_TTL_MIN,
+    trx
+  )
+  await outbox.enqueueEmail(
+    {
+      to: resident.email,
+      subject: `${office}: potwierdź adres e-mail`,
+      text: `Dzień dobry,\n\naby aktywować konto w e-BOK, otwórz łącze (ważne 48 godzin):\n${baseUrl()}/konto/weryfikacja/${token}\n\nJeśli to nie Ty zakładałeś konto, zignoruj tę wiadomość.`,
+      idempotencyKey: `resident-verify:${resident.id}:${token.slice(0, 12)}`,
+      related: { type: 'account_token', id: resident.id },
+    },
+    trx
+  )
 }
 
 function actorFor(resident: Resident): AuditActor {
@@ -51,23 +77,7 @@ export const residentAccounts = {
         { email, fullName: input.fullName, password: input.password, isActive: true },
         { client: trx }
       )
-      const token = await accountTokens.issue(
-        'email_verification',
-        'resident',
-        resident.id,
-        VERIFY_TTL_MIN,
-        trx
-      )
-      await outbox.enqueueEmail(
-        {
-          to: email,
-          subject: `${office}: potwierdź adres e-mail`,
-          text: `Dzień dobry,\n\naby aktywować konto w e-BOK, otwórz łącze (ważne 48 godzin):\n${baseUrl()}/konto/weryfikacja/${token}\n\nJeśli to nie Ty zakładałeś konto, zignoruj tę wiadomość.`,
-          idempotencyKey: `resident-verify:${resident.id}:${token.slice(0, 12)}`,
-          related: { type: 'account_token', id: resident.id },
-        },
-        trx
-      )
+      await sendVerification(resident, office, trx)
       await auditLog.record(
         {
           actor: actorFor(resident),
@@ -82,19 +92,7 @@ export const residentAccounts = {
   },
 
   async resendVerification(resident: Resident): Promise<void> {
-    const token = await accountTokens.issue(
-      'email_verification',
-      'resident',
-      resident.id,
-      VERIFY_TTL_MIN
-    )
-    await outbox.enqueueEmail({
-      to: resident.email,
-      subject: `${await officeName()}: potwierdź adres e-mail`,
-      text: `Dzień dobry,\n\naby aktywować konto w e-BOK, otwórz łącze (ważne 48 godzin):\n${baseUrl()}/konto/weryfikacja/${token}`,
-      idempotencyKey: `resident-verify:${resident.id}:${token.slice(0, 12)}`,
-      related: { type: 'account_token', id: resident.id },
-    })
+    await sendVerification(resident, await officeName())
   },
 
   async verify(token: string, ip: string): Promise<Resident | null> {

@@ -1,0 +1,55 @@
+import { test } from '@japa/runner'
+import { execFile } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { fileURLToPath } from 'node:url'
+import { schedules } from '#core/services/scheduler'
+
+const run = promisify(execFile)
+const root = fileURLToPath(new URL('../../../', import.meta.url))
+
+async function ace(args: string[], env: Record<string, string>) {
+  try {
+    const { stdout, stderr } = await run('./ace', args, { cwd: root, env: { ...process.env, ...env }, timeout: 120_000 })
+    return { code: 0, stdout, stderr }
+  } catch (error: any) {
+    return { code: error.code as number, stdout: String(error.stdout), stderr: String(error.stderr) }
+  }
+}
+
+test.group('Demo data and schedules', () => {
+  test('demo:seed fills an empty database once and prints the logins', async ({ assert }) => {
+    /* The command runs in its own process and database (SQLite file in a temporary folder). */
+    const dir = await mkdtemp(join(tmpdir(), 'ratusz-demo-'))
+    const env = { NODE_ENV: 'test', DB_CONNECTION: 'sqlite', RATUSZ_DATA: dir, RATUSZ_DEMO: 'true' }
+    try {
+      assert.equal((await ace(['migration:run', '--force'], env)).code, 0)
+      const seeded = await ace(['demo:seed', '--json'], env)
+      assert.equal(seeded.code, 0, seeded.stderr)
+      const logins = JSON.parse(seeded.stdout.trim().split('\n').pop()!)
+      const byLogin = Object.fromEntries(logins.map((entry: any) => [entry.login, entry]))
+      assert.properties(byLogin, ['admin', 'sekretarz', 'skarbnik', 'urzednik', 'nauczyciel', 'mieszkaniec@przykladowa.localhost'])
+      assert.include(byLogin.admin.note, 'TOTP')
+
+      const code = await ace(['demo:code', 'admin'], env)
+      assert.match(code.stdout.trim(), /^\d{6}$/)
+
+      const again = await ace(['demo:seed'], env)
+      assert.equal(again.code, 2)
+      assert.include(again.stderr, 'not empty')
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  }).timeout(180_000)
+
+  test('periodic jobs are registered with five-field cron expressions', ({ assert }) => {
+    assert.isTrue(schedules.definitions.has('core.outbox-retry'))
+    assert.throws(
+      () => schedules.register({ id: 'bad', description: 'bad', cron: 'every minute', job: async () => ({ default: null }), payload: {} }),
+      /not a five-field cron/
+    )
+    assert.isFalse(schedules.definitions.has('bad'))
+  })
+})
