@@ -38,9 +38,9 @@ export async function staffSignIn(page: Page, login: string, password = PASSWORD
   await page.waitForLoadState('load')
 }
 
-/** Password step, then the code page; `secret`-less accounts use the test TOTP secret. */
-export async function staffSignInWithTotp(page: Page, login: string, code: () => string = () => currentCode()) {
-  await staffSignIn(page, login)
+/** Password step, then the code page (by default a code for the test suite's TOTP secret). */
+export async function staffSignInWithTotp(page: Page, login: string, code: () => string = () => currentCode(), password = PASSWORD) {
+  await staffSignIn(page, login, password)
   await page.waitForURL('**/panel/logowanie/kod')
   await page.getByLabel('Kod z aplikacji uwierzytelniającej').fill(code())
   await page.getByRole('button', { name: 'Potwierdź' }).click()

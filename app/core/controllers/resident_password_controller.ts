@@ -1,5 +1,4 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import hash from '@adonisjs/core/services/hash'
 import {
   changePasswordValidator,
   emailOnlyValidator,
@@ -7,7 +6,7 @@ import {
 } from '#core/validators/auth_validators'
 import { residentAccounts } from '#core/services/resident_accounts'
 import { accountTokens } from '#core/services/account_tokens'
-import { passwordProblem } from '#core/services/password_policy'
+import { passwordChangeErrors, passwordProblem } from '#core/services/password_policy'
 import auditLog from '#core/services/audit_log'
 
 export default class ResidentPasswordController {
@@ -51,13 +50,11 @@ export default class ResidentPasswordController {
   async update(ctx: HttpContext) {
     const resident = ctx.auth.use('resident').getUserOrFail()
     const data = await ctx.request.validateUsing(changePasswordValidator)
-    const problem = !(await hash.verify(resident.password, data.current_password))
-      ? { current_password: ['Obecne hasło jest nieprawidłowe.'] }
-      : passwordProblem(data.password, [resident.email.split('@')[0]])
-        ? { password: [passwordProblem(data.password, [resident.email.split('@')[0]])!] }
-        : null
-    if (problem) {
-      ctx.session.flash('inputErrorsBag', problem)
+    const errors = await passwordChangeErrors(resident.password, data, [
+      resident.email.split('@')[0],
+    ])
+    if (errors) {
+      ctx.session.flash('inputErrorsBag', errors)
       return ctx.response.redirect().toRoute('resident.password.edit')
     }
     resident.password = data.password

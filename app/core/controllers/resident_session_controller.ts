@@ -5,6 +5,7 @@ import { residentLoginValidator } from '#core/validators/auth_validators'
 import { LoginThrottle, throttleMessage } from '#core/services/login_throttle'
 import { residentAccounts } from '#core/services/resident_accounts'
 import auditLog from '#core/services/audit_log'
+import { signOut } from '#core/services/realm_sessions'
 
 const throttle = new LoginThrottle('resident')
 
@@ -74,17 +75,7 @@ export default class ResidentSessionController {
   }
 
   async destroy(ctx: HttpContext) {
-    const resident = ctx.auth.use('resident').user
-    if (resident)
-      await auditLog.recordFromRequest(ctx, {
-        action: 'auth.logout',
-        subjectType: 'resident',
-        subjectId: resident.id,
-      })
-    await ctx.auth.use('resident').logout()
-    ctx.session.clear()
-    ctx.session.regenerate()
-    ctx.session.flash('notification', { type: 'success', message: 'Wylogowano.' })
+    await signOut(ctx, 'resident')
     return ctx.response.redirect().toRoute('resident.login.show')
   }
 }

@@ -1,9 +1,8 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import hash from '@adonisjs/core/services/hash'
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import { changePasswordValidator } from '#core/validators/auth_validators'
-import { passwordProblem } from '#core/services/password_policy'
+import { passwordChangeErrors } from '#core/services/password_policy'
 import auditLog from '#core/services/audit_log'
 
 export default class StaffPasswordController {
@@ -14,11 +13,7 @@ export default class StaffPasswordController {
   async update(ctx: HttpContext) {
     const user = ctx.auth.use('staff').getUserOrFail()
     const data = await ctx.request.validateUsing(changePasswordValidator)
-    const problem = !(await hash.verify(user.password, data.current_password))
-      ? { current_password: ['Obecne hasło jest nieprawidłowe.'] }
-      : passwordProblem(data.password, [user.login, user.email])
-        ? { password: [passwordProblem(data.password, [user.login, user.email])!] }
-        : null
+    const problem = await passwordChangeErrors(user.password, data, [user.login, user.email])
     if (problem) {
       ctx.session.flash('inputErrorsBag', problem)
       return ctx.response.redirect().toRoute('staff.password.edit')

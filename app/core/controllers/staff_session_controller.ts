@@ -2,7 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import { staffLoginValidator, totpCodeValidator } from '#core/validators/auth_validators'
 import { StaffLogin } from '#core/services/staff_login'
 import { throttleMessage } from '#core/services/login_throttle'
-import auditLog from '#core/services/audit_log'
+import { signOut } from '#core/services/realm_sessions'
 import totp from '#core/services/totp'
 
 const INVALID = 'Nieprawidłowy login lub hasło.'
@@ -106,18 +106,7 @@ export default class StaffSessionController {
   }
 
   async destroy(ctx: HttpContext) {
-    const user = ctx.auth.use('staff').user
-    if (user) {
-      await auditLog.recordFromRequest(ctx, {
-        action: 'auth.logout',
-        subjectType: 'staff_user',
-        subjectId: user.id,
-      })
-    }
-    await ctx.auth.use('staff').logout()
-    ctx.session.clear()
-    ctx.session.regenerate()
-    ctx.session.flash('notification', { type: 'success', message: 'Wylogowano.' })
+    await signOut(ctx, 'staff')
     return ctx.response.redirect().toRoute('staff.login.show')
   }
 }

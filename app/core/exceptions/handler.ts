@@ -1,6 +1,7 @@
 import app from '@adonisjs/core/services/app'
 import { type HttpContext, ExceptionHandler } from '@adonisjs/core/http'
 import type { StatusPageRange, StatusPageRenderer } from '@adonisjs/core/types/http'
+import { errors as bouncerErrors } from '@adonisjs/bouncer'
 
 export default class HttpExceptionHandler extends ExceptionHandler {
   protected debug = !app.inProduction && !app.inTest
@@ -27,6 +28,18 @@ export default class HttpExceptionHandler extends ExceptionHandler {
   }
 
   async handle(error: unknown, ctx: HttpContext) {
+    /*
+     * Bouncer handles its own error with a bare English "Access denied" (GET) or a
+     * redirect back with a flash no page shows (POST): render the Polish 403 page instead.
+     */
+    if (
+      error instanceof bouncerErrors.E_AUTHORIZATION_FAILURE &&
+      this.renderStatusPages &&
+      ctx.request.accepts(['html', 'json']) !== 'json'
+    ) {
+      ctx.response.status(403)
+      return ctx.response.send(await ctx.view.render('core/errors/forbidden', { error }))
+    }
     return super.handle(error, ctx)
   }
 

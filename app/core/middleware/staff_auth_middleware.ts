@@ -1,6 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
-import { SESSION_LIMITS } from '#core/services/session_limits'
+import { activeAccount } from '#core/services/realm_sessions'
 
 /**
  * Requires a fully signed-in staff member (password and, where enrolled or
@@ -9,14 +9,9 @@ import { SESSION_LIMITS } from '#core/services/session_limits'
  */
 export default class StaffAuthMiddleware {
   async handle(ctx: HttpContext, next: NextFn) {
-    const guard = ctx.auth.use('staff')
-    await guard.check()
-    const user = guard.user
-    const loginAt = Number(ctx.session.get('staff_login_at', 0))
-    const expired = Date.now() - loginAt > SESSION_LIMITS.staffAbsoluteMs
-    if (!user || !user.isActive || expired) {
-      if (user) await guard.logout()
-      if (expired && user)
+    const { user, expired } = await activeAccount(ctx, 'staff')
+    if (!user) {
+      if (expired)
         ctx.session.flash('notification', {
           type: 'info',
           message: 'Sesja wygasła. Zaloguj się ponownie.',

@@ -33,3 +33,20 @@ export function passwordProblem(password: string, context: string[] = []): strin
   }
   return null
 }
+
+/**
+ * Checks a password change: the current password must be right and the new
+ * one acceptable. Returns field errors for the form, or null.
+ */
+export async function passwordChangeErrors(
+  currentHash: string,
+  input: { current_password: string; password: string },
+  context: string[]
+): Promise<Record<string, string[]> | null> {
+  const { default: hash } = await import('@adonisjs/core/services/hash')
+  if (!(await hash.verify(currentHash, input.current_password))) {
+    return { current_password: ['Obecne hasło jest nieprawidłowe.'] }
+  }
+  const problem = passwordProblem(input.password, context)
+  return problem ? { password: [problem] } : null
+}
