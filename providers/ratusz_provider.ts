@@ -19,5 +19,31 @@ export default class RatuszProvider {
     edge.global('roleLabels', ROLE_LABELS)
     edge.global('demoMode', ratuszConfig.demo)
     edge.global('encodeURIComponent', encodeURIComponent)
+
+    /*
+     * edge.js re-reads the components folder before every render unless told
+     * otherwise; components only change with a deployment, so production lists them once.
+     */
+    if (this.app.inProduction) {
+      const listComponents = edge.loader.listComponents.bind(edge.loader)
+      let components: ReturnType<typeof listComponents> | undefined
+      edge.loader.listComponents = () => (components ??= listComponents())
+    }
+
+    /* Every page renderer knows the visitor's language and path; built only when a page renders. */
+    const { HttpContext } = await import('@adonisjs/core/http')
+    HttpContext.getter(
+      'view',
+      function (this: InstanceType<typeof HttpContext>) {
+        const locale = this.i18n?.locale ?? 'pl'
+        return edge.createRenderer().share({
+          request: this.request,
+          ...(this.i18n ? { i18n: this.i18n } : {}),
+          locale,
+          currentPath: this.request.url(),
+        })
+      },
+      true
+    )
   }
 }

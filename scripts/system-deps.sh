@@ -7,7 +7,7 @@ set -euo pipefail
 purpose=${1:-test}
 declare -A check=(
   [chromium]=/usr/bin/chromium
-  [postgresql]=/usr/lib/postgresql
+  [postgresql]=/usr/lib/postgresql/15/bin/initdb
   [poppler-utils]=/usr/bin/pdftoppm
   [fonts-dejavu-core]=/usr/share/fonts/truetype/dejavu
 )

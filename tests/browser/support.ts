@@ -15,7 +15,16 @@ export const SCREENSHOT_DIR = fileURLToPath(new URL('tmp/screenshots/', ROOT))
 export const DOCS_SCREENSHOT_DIR = fileURLToPath(new URL('docs/screenshots/', ROOT))
 
 /* audit_entries is append-only (the database refuses deletes), so it is left alone. */
-const CORE_TABLES = ['staff_users', 'residents', 'office_profiles', 'account_tokens', 'sessions', 'rate_limits', 'outbox_messages', 'localities']
+const CORE_TABLES = [
+  'staff_users',
+  'residents',
+  'office_profiles',
+  'account_tokens',
+  'sessions',
+  'rate_limits',
+  'outbox_messages',
+  'localities',
+]
 
 /** Empties the core tables (committed) and the in-memory caches the server keeps. */
 export async function emptyCoreTables() {
@@ -39,7 +48,12 @@ export async function staffSignIn(page: Page, login: string, password = PASSWORD
 }
 
 /** Password step, then the code page (by default a code for the test suite's TOTP secret). */
-export async function staffSignInWithTotp(page: Page, login: string, code: () => string = () => currentCode(), password = PASSWORD) {
+export async function staffSignInWithTotp(
+  page: Page,
+  login: string,
+  code: () => string = () => currentCode(),
+  password = PASSWORD
+) {
   await staffSignIn(page, login, password)
   await page.waitForURL('**/panel/logowanie/kod')
   await page.getByLabel('Kod z aplikacji uwierzytelniającej').fill(code())
@@ -85,7 +99,10 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
   await loadAxe(page)
   const result = await page.evaluate(async (tags) => {
     const axe = (window as any).axe
-    const run = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] })
+    const run = await axe.run(document, {
+      runOnly: { type: 'tag', values: tags },
+      resultTypes: ['violations'],
+    })
     return run.violations.map((v: any) => ({
       id: v.id,
       impact: v.impact,
@@ -100,7 +117,10 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
 export function describeViolations(where: string, violations: AxeViolation[]) {
   if (violations.length === 0) return `${where}: no violations`
   const lines = violations.flatMap((v) =>
-    v.nodes.map((n) => `  [${v.impact}] ${v.id} (${v.help}) at ${n.target.join(' ')}${n.failureSummary ? ` — ${n.failureSummary.replace(/\s+/g, ' ')}` : ''}`)
+    v.nodes.map(
+      (n) =>
+        `  [${v.impact}] ${v.id} (${v.help}) at ${n.target.join(' ')}${n.failureSummary ? ` — ${n.failureSummary.replace(/\s+/g, ' ')}` : ''}`
+    )
   )
   return `${where}: ${violations.length} axe violation(s)\n${lines.join('\n')}`
 }

@@ -1,14 +1,10 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import db from '@adonisjs/lucid/services/db'
+import databaseHealth from '#core/services/database_health'
 
 export default class HealthController {
-  /** 200 when the database answers, 503 otherwise: what systemd and the updater poll. */
+  /** 200 when the database answers, 503 otherwise: what systemd, the updater and monitoring poll. */
   async show({ response }: HttpContext) {
-    try {
-      await db.rawQuery('SELECT 1')
-      return response.ok({ status: 'ok' })
-    } catch {
-      return response.serviceUnavailable({ status: 'unavailable', reason: 'database' })
-    }
+    if (await databaseHealth.isUp()) return response.ok({ status: 'ok' })
+    return response.serviceUnavailable({ status: 'unavailable', reason: 'database' })
   }
 }

@@ -20,9 +20,7 @@ export default class LocaleMiddleware {
     const locale = chosen === 'en' ? 'en' : 'pl'
     ctx.i18n = i18nManager.locale(locale)
     ctx.containerResolver.bindValue(I18n, ctx.i18n)
-    if ('view' in ctx) {
-      ctx.view.share({ i18n: ctx.i18n, locale, currentPath: ctx.request.url() })
-    }
+    /* The view renderer picks i18n up when a page is rendered (RatuszProvider); /up never builds one. */
     return next()
   }
 }

@@ -16,6 +16,7 @@ import {
   screenshot,
   shootingEnabled,
   staffSignIn,
+  staffSignInWithTotp,
   unique,
 } from '#tests/browser/support'
 
@@ -26,8 +27,16 @@ import {
 async function audit(page: Page, name: string, consoleErrors: string[]): Promise<string> {
   const violations = await axeViolations(page)
   const problems: string[] = []
-  if (violations.length) problems.push(describeViolations(`${name} (${new URL(page.url()).pathname})`, violations))
-  if (consoleErrors.length) problems.push(`${name}: browser console errors (CSP?):\n  ${consoleErrors.splice(0).join('\n  ')}`)
+  /* Template syntax that reached the page: an Edge tag not on a line of its own, say. */
+  const text = await page.locator('body').innerText()
+  const raw = text.match(/@!?[a-z.]+\(|\{\{|\}\}/gi)
+  if (raw) problems.push(`${name}: raw template syntax on the page: ${raw.join(', ')}`)
+  if (violations.length)
+    problems.push(describeViolations(`${name} (${new URL(page.url()).pathname})`, violations))
+  if (consoleErrors.length)
+    problems.push(
+      `${name}: browser console errors (CSP?):\n  ${consoleErrors.splice(0).join('\n  ')}`
+    )
   if (problems.length || shootingEnabled()) await screenshot(page, name)
   return problems.join('\n')
 }
@@ -73,11 +82,18 @@ test.group('Accessibility / public, staff and resident pages', (group) => {
     return () => emptyCoreTables()
   })
 
-  test('public pages and the sign-in and registration forms', async ({ browserContext, assert }) => {
+  test('public pages and the sign-in and registration forms', async ({
+    browserContext,
+    assert,
+  }) => {
     const pages = [
       { name: 'home', url: '/', h1: 'Załatw sprawę w urzędzie przez internet' },
       { name: 'contact', url: '/kontakt', h1: 'Kontakt' },
-      { name: 'accessibility-statement', url: '/deklaracja-dostepnosci', h1: 'Deklaracja dostępności' },
+      {
+        name: 'accessibility-statement',
+        url: '/deklaracja-dostepnosci',
+        h1: 'Deklaracja dostępności',
+      },
       { name: 'privacy', url: '/ochrona-danych', h1: '' },
       { name: 'staff-login', url: '/panel/logowanie', h1: 'Logowanie do panelu urzędu' },
       { name: 'resident-login', url: '/konto/logowanie', h1: 'Zaloguj się do e-BOK' },
@@ -98,7 +114,10 @@ test.group('Accessibility / public, staff and resident pages', (group) => {
     assertClean(assert, reports)
   })
 
-  test('the staff dashboard and password page after signing in through the form', async ({ browserContext, assert }) => {
+  test('the staff dashboard and password page after signing in through the form', async ({
+    browserContext,
+    assert,
+  }) => {
     const page = await browserContext.newPage()
     const consoleErrors = collectConsoleErrors(page)
     await staffSignIn(page, clerk)
@@ -107,6 +126,28 @@ test.group('Accessibility / public, staff and resident pages', (group) => {
     const reports = [await audit(page, 'staff-dashboard', consoleErrors)]
     await page.goto('/panel/haslo')
     reports.push(await audit(page, 'staff-password', consoleErrors))
+    assertClean(assert, reports)
+  })
+
+  test('the administration pages of an administrator signed in with TOTP', async ({
+    browserContext,
+    assert,
+  }) => {
+    const page = await browserContext.newPage()
+    const consoleErrors = collectConsoleErrors(page)
+    await staffSignInWithTotp(page, 'informatyk')
+    const reports: string[] = []
+    for (const [path, name] of [
+      ['/panel/admin/urzad', 'admin-office'],
+      ['/panel/admin/pracownicy', 'admin-staff'],
+      ['/panel/admin/pracownicy/nowy', 'admin-staff-new'],
+      ['/panel/admin/dziennik', 'admin-audit'],
+      ['/panel/admin/wiadomosci', 'admin-outbox'],
+    ]) {
+      const response = await page.goto(path)
+      assert.equal(response?.status(), 200, path)
+      reports.push(await audit(page, name, consoleErrors))
+    }
     assertClean(assert, reports)
   })
 
@@ -119,7 +160,10 @@ test.group('Accessibility / public, staff and resident pages', (group) => {
     assertClean(assert, [await audit(page, 'resident-dashboard', consoleErrors)])
   })
 
-  test('forms showing errors: registration sent empty, a refused staff sign-in', async ({ browserContext, assert }) => {
+  test('forms showing errors: registration sent empty, a refused staff sign-in', async ({
+    browserContext,
+    assert,
+  }) => {
     const page = await browserContext.newPage()
     const consoleErrors = collectConsoleErrors(page)
     await page.goto('/konto/rejestracja')
@@ -129,19 +173,35 @@ test.group('Accessibility / public, staff and resident pages', (group) => {
     assert.isTrue(await summary.isVisible())
     assert.equal(await summary.getAttribute('role'), 'alert')
     /* Every summary link leads to a field that is marked invalid and described by its message. */
-    const targets = await summary.locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''))
+    const targets = await summary
+      .locator('a')
+      .evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''))
     assert.isAbove(targets.length, 2)
     for (const href of targets) {
       const field = page.locator(href)
       assert.equal(await field.count(), 1, `summary link ${href} has no field`)
-      assert.equal(await field.getAttribute('aria-invalid'), 'true', `${href} is not marked invalid`)
-      assert.include((await field.getAttribute('aria-describedby')) ?? '', `${href.slice(1)}-error`, `${href} is not described by its error`)
-      assert.isTrue(await page.locator(`${href}-error`).isVisible(), `${href}: no visible error message`)
+      assert.equal(
+        await field.getAttribute('aria-invalid'),
+        'true',
+        `${href} is not marked invalid`
+      )
+      assert.include(
+        (await field.getAttribute('aria-describedby')) ?? '',
+        `${href.slice(1)}-error`,
+        `${href} is not described by its error`
+      )
+      assert.isTrue(
+        await page.locator(`${href}-error`).isVisible(),
+        `${href}: no visible error message`
+      )
     }
     const reports = [await audit(page, 'resident-register-errors', consoleErrors)]
 
     await staffSignIn(page, clerk, 'to nie jest hasło')
-    assert.include(await page.locator('.error-summary').textContent(), 'Nieprawidłowy login lub hasło.')
+    assert.include(
+      await page.locator('.error-summary').textContent(),
+      'Nieprawidłowy login lub hasło.'
+    )
     reports.push(await audit(page, 'staff-login-error', consoleErrors))
     assertClean(assert, reports)
   })

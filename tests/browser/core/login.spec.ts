@@ -5,7 +5,14 @@
 import { test } from '@japa/runner'
 import type { Page } from 'playwright-core'
 import { PASSWORD, makeResident, makeStaff, withOffice } from '#tests/helpers'
-import { emptyCoreTables, residentSignIn, screenshot, shootingEnabled, staffSignInWithTotp, unique } from '#tests/browser/support'
+import {
+  emptyCoreTables,
+  residentSignIn,
+  screenshot,
+  shootingEnabled,
+  staffSignInWithTotp,
+  unique,
+} from '#tests/browser/support'
 
 /** What has focus, as a short readable string ("body", "a.skip-link", "main#main"…). */
 function focused(page: Page) {
@@ -29,7 +36,10 @@ test.group('Sign-in in a real browser', (group) => {
     return () => emptyCoreTables()
   })
 
-  test('a clerk types login and password, presses Enter, reaches the dashboard and signs out', async ({ visit, assert }) => {
+  test('a clerk types login and password, presses Enter, reaches the dashboard and signs out', async ({
+    visit,
+    assert,
+  }) => {
     const page = await visit('/panel/logowanie')
     await page.getByLabel('Login', { exact: true }).pressSequentially(clerk)
     await page.getByLabel('Hasło', { exact: true }).pressSequentially(PASSWORD)
@@ -49,16 +59,25 @@ test.group('Sign-in in a real browser', (group) => {
     assert.match(page.url(), /\/panel\/logowanie$/)
   })
 
-  test('an administrator with TOTP: password form, then the code page', async ({ visit, assert }) => {
+  test('an administrator with TOTP: password form, then the code page', async ({
+    visit,
+    assert,
+  }) => {
     const page = await visit('/panel/logowanie')
     await staffSignInWithTotp(page, 'informatyk')
     assert.include(await page.locator('h1').textContent(), 'Dzień dobry, Test informatyk')
     assert.isTrue(await page.getByRole('heading', { name: 'Administracja' }).isVisible())
     assert.isTrue(await page.getByRole('link', { name: 'Pracownicy i role' }).isVisible())
-    assert.equal(await page.locator('.card', { hasText: 'Weryfikacja dwuetapowa' }).locator('p').textContent(), 'Włączona')
+    assert.equal(
+      await page.locator('.card', { hasText: 'Weryfikacja dwuetapowa' }).locator('p').textContent(),
+      'Włączona'
+    )
   })
 
-  test('a wrong password shows the error summary in Polish and keeps focus sensible', async ({ visit, assert }) => {
+  test('a wrong password shows the error summary in Polish and keeps focus sensible', async ({
+    visit,
+    assert,
+  }) => {
     const page = await visit('/panel/logowanie')
     await page.getByLabel('Login', { exact: true }).fill(clerk)
     await page.getByLabel('Hasło', { exact: true }).fill('zupełnie nie to hasło')
@@ -69,7 +88,7 @@ test.group('Sign-in in a real browser', (group) => {
     assert.isTrue(await summary.isVisible())
     assert.equal(await summary.getAttribute('role'), 'alert')
     assert.equal(await summary.locator('h2').textContent(), 'Popraw błędy w formularzu')
-    assert.equal((await summary.locator('li').textContent())?.trim(), 'Nieprawidłowy login lub hasło.')
+    assert.equal(await summary.locator('li').innerText(), 'Nieprawidłowy login lub hasło.')
     /* The login is kept, the password is not. */
     assert.equal(await page.getByLabel('Login', { exact: true }).inputValue(), clerk)
     assert.equal(await page.getByLabel('Hasło', { exact: true }).inputValue(), '')
@@ -81,9 +100,15 @@ test.group('Sign-in in a real browser', (group) => {
     if (shootingEnabled()) await screenshot(page, 'staff-login-error-focus')
   })
 
-  test('a resident signs in at /konto/logowanie and sees the e-BOK account', async ({ visit, assert }) => {
+  test('a resident signs in at /konto/logowanie and sees the e-BOK account', async ({
+    visit,
+    assert,
+  }) => {
     const page = await visit('/')
-    await page.getByRole('navigation', { name: 'Menu główne' }).getByRole('link', { name: 'e-BOK' }).click()
+    await page
+      .getByRole('navigation', { name: 'Menu główne' })
+      .getByRole('link', { name: 'e-BOK' })
+      .click()
     /* Not signed in: the account link leads to the sign-in form. */
     await page.waitForURL(/\/konto\/logowanie$/)
     await residentSignIn(page, residentEmail)
@@ -103,7 +128,10 @@ test.group('Keyboard and language', (group) => {
     return () => emptyCoreTables()
   })
 
-  test('the first Tab focuses the visible skip link; Enter moves focus to the main content', async ({ visit, assert }) => {
+  test('the first Tab focuses the visible skip link; Enter moves focus to the main content', async ({
+    visit,
+    assert,
+  }) => {
     const page = await visit('/')
     await page.keyboard.press('Tab')
     const skip = page.locator('a.skip-link')
@@ -114,7 +142,10 @@ test.group('Keyboard and language', (group) => {
     assert.isNotNull(box)
     assert.isAtLeast(box!.x, 0)
     assert.isAtLeast(box!.y, 0)
-    assert.equal(await skip.evaluate((el) => getComputedStyle(el).backgroundColor), 'rgb(255, 221, 0)')
+    assert.equal(
+      await skip.evaluate((el) => getComputedStyle(el).backgroundColor),
+      'rgb(255, 221, 0)'
+    )
     if (shootingEnabled()) await screenshot(page, 'home-skip-link-focus')
 
     await page.keyboard.press('Enter')
@@ -122,15 +153,23 @@ test.group('Keyboard and language', (group) => {
     assert.equal(await focused(page), 'main#main.container.main')
     /* The next Tab continues inside the content, past the header navigation. */
     await page.keyboard.press('Tab')
-    assert.isTrue(await page.evaluate(() => document.querySelector('main')!.contains(document.activeElement)))
+    assert.isTrue(
+      await page.evaluate(() => document.querySelector('main')!.contains(document.activeElement))
+    )
   })
 
-  test('keyboard focus on form fields and buttons is clearly visible', async ({ visit, assert }) => {
+  test('keyboard focus on form fields and buttons is clearly visible', async ({
+    visit,
+    assert,
+  }) => {
     const page = await visit('/konto/logowanie')
     await page.getByLabel('Adres e-mail').focus()
     const input = await page.getByLabel('Adres e-mail').evaluate((el) => {
       const style = getComputedStyle(el)
-      return { outline: `${style.outlineStyle} ${style.outlineWidth} ${style.outlineColor}`, shadow: style.boxShadow }
+      return {
+        outline: `${style.outlineStyle} ${style.outlineWidth} ${style.outlineColor}`,
+        shadow: style.boxShadow,
+      }
     })
     assert.equal(input.outline, 'solid 3px rgb(255, 221, 0)')
     assert.notEqual(input.shadow, 'none')
@@ -152,7 +191,10 @@ test.group('Keyboard and language', (group) => {
    * `ctx.response.header('Vary', 'Cookie')` in #cached() fixes it (checked with
    * Chromium). Remove .fails() once fixed: the test then passes as written.
    */
-  test('the English switch in the footer translates the home page, and Polski switches back', async ({ visit, assert }) => {
+  test('the English switch in the footer translates the home page, and Polski switches back', async ({
+    visit,
+    assert,
+  }) => {
     const page = await visit('/')
     assert.equal(await page.locator('h1').textContent(), 'Załatw sprawę w urzędzie przez internet')
     assert.include(await page.title(), 'Załatw sprawę w urzędzie przez internet')
@@ -171,20 +213,30 @@ test.group('Keyboard and language', (group) => {
     assert.equal(await page.locator('html').getAttribute('lang'), 'pl')
     assert.equal(await page.locator('h1').textContent(), 'Załatw sprawę w urzędzie przez internet')
     assert.include(await page.title(), 'Załatw sprawę w urzędzie przez internet')
-  }).fails('public pages are cached by the browser without Vary: Cookie, so the switch shows the old language')
+  }).fails(
+    'public pages are cached by the browser without Vary: Cookie, so the switch shows the old language'
+  )
 
-  test('the language switch remembers the choice and returns to the page it was used on', async ({ visit, browserContext, assert }) => {
+  test('the language switch remembers the choice and returns to the page it was used on', async ({
+    visit,
+    browserContext,
+    assert,
+  }) => {
     const page = await visit('/kontakt')
     await page.getByRole('contentinfo').getByRole('link', { name: 'English' }).click()
     await page.waitForLoadState('load')
     assert.equal(new URL(page.url()).pathname, '/kontakt')
-    const cookie = (await browserContext.cookies()).find((c) => c.name === 'ratusz_lang')
+    const cookies = await browserContext.cookies()
+    const cookie = cookies.find((c) => c.name === 'ratusz_lang')
     assert.equal(cookie?.value, 'en')
     /* Revalidated with the server (see the known bug above): the page is in English. */
     await page.reload()
     assert.equal(await page.locator('html').getAttribute('lang'), 'en')
     assert.equal(await page.locator('h1').textContent(), 'Contact')
-    assert.equal(await page.getByRole('navigation', { name: 'You are here' }).getByRole('link').textContent(), 'Home')
+    assert.equal(
+      await page.getByRole('navigation', { name: 'You are here' }).getByRole('link').textContent(),
+      'Home'
+    )
 
     await page.getByRole('contentinfo').getByRole('link', { name: 'Polski' }).click()
     await page.waitForLoadState('load')

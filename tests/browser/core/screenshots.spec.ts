@@ -15,7 +15,13 @@ import setupState from '#core/services/setup_state'
 import officeProfileService from '#core/services/office_profile_service'
 import { DEMO_ADMIN_TOTP } from '#core/services/core_demo_seeder'
 import { DEMO_PASSWORD, demoRegistry, type DemoLogin } from '#core/services/demo_registry'
-import { DOCS_SCREENSHOT_DIR, emptyCoreTables, screenshot, shootingEnabled, staffSignInWithTotp } from '#tests/browser/support'
+import {
+  DOCS_SCREENSHOT_DIR,
+  emptyCoreTables,
+  screenshot,
+  shootingEnabled,
+  staffSignInWithTotp,
+} from '#tests/browser/support'
 
 const MAX_DOCS_BYTES = 300 * 1024
 
@@ -30,10 +36,15 @@ test.group('Screenshots with the demo gmina', (group) => {
     })
     setupState.forget()
     officeProfileService.forget()
-    return () => emptyCoreTables()
+  })
+  group.teardown(async () => {
+    if (shootingEnabled()) await emptyCoreTables()
   })
 
-  test('the public home page and the staff dashboard, for docs/screenshots', async ({ browserContext, assert }) => {
+  test('the public home page and the staff dashboard, for docs/screenshots', async ({
+    browserContext,
+    assert,
+  }) => {
     await mkdir(DOCS_SCREENSHOT_DIR, { recursive: true })
     const page = await browserContext.newPage()
     await page.setViewportSize({ width: 1280, height: 800 })
@@ -46,7 +57,12 @@ test.group('Screenshots with the demo gmina', (group) => {
     await screenshot(page, 'demo-contact')
 
     await page.goto('/panel/logowanie')
-    await staffSignInWithTotp(page, 'admin', () => totp.generate(DEMO_ADMIN_TOTP, Date.now()), DEMO_PASSWORD)
+    await staffSignInWithTotp(
+      page,
+      'admin',
+      () => totp.generate(DEMO_ADMIN_TOTP, Date.now()),
+      DEMO_PASSWORD
+    )
     assert.include(await page.locator('h1').textContent(), 'Dzień dobry, Anna Nowak')
     await page.screenshot({ path: `${DOCS_SCREENSHOT_DIR}panel.png`, fullPage: true })
     await screenshot(page, 'demo-panel')
@@ -63,7 +79,11 @@ test.group('Screenshots with the demo gmina', (group) => {
 
     for (const name of ['home.png', 'panel.png']) {
       const { size } = await stat(`${DOCS_SCREENSHOT_DIR}${name}`)
-      assert.isBelow(size, MAX_DOCS_BYTES, `docs/screenshots/${name} is ${Math.round(size / 1024)} KB`)
+      assert.isBelow(
+        size,
+        MAX_DOCS_BYTES,
+        `docs/screenshots/${name} is ${Math.round(size / 1024)} KB`
+      )
     }
   }).skip(!shootingEnabled(), 'set SCREENSHOTS=1 to write tmp/screenshots/ and docs/screenshots/')
 })

@@ -1,5 +1,6 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
+import databaseHealth from '#core/services/database_health'
 import type { ConnectionConfig } from '@adonisjs/lucid/types/database'
 
 /**
@@ -15,6 +16,8 @@ async function withDatabaseDown(callback: () => Promise<void>) {
       ? { ...original, connection: { ...(original.connection as object), host: '127.0.0.1', port: 1 }, pool: { min: 0, max: 1, acquireTimeoutMillis: 3000 } }
       : { ...original, connection: { filename: '/nonexistent-ratusz-dir/ratusz.sqlite3' }, pool: { min: 0, max: 1, acquireTimeoutMillis: 3000 } } as ConnectionConfig
   db.manager.patch(name, broken)
+  /* /up trusts a success for a second; a replaced connection must be asked again. */
+  databaseHealth.forget()
   try {
     await callback()
   } finally {

@@ -1,0 +1,44 @@
+import db from '@adonisjs/lucid/services/db'
+import emitter from '@adonisjs/core/services/emitter'
+
+const FRESH_MS = 1000
+
+/**
+ * Whether the database answers. Monitoring and load balancers poll /up many
+ * times a second; concurrent checks share one query and a success is trusted
+ * for a second. A failure is never cached: the next poll asks again.
+ */
+class DatabaseHealth {
+  #okAt = 0
+  #pending: Promise<boolean> | null = null
+
+  async isUp(now = Date.now()): Promise<boolean> {
+    if (now - this.#okAt < FRESH_MS) return true
+    this.#pending ??= this.#probe().finally(() => {
+      this.#pending = null
+    })
+    return this.#pending
+  }
+
+  async #probe(): Promise<boolean> {
+    try {
+      await db.rawQuery('SELECT 1')
+      this.#okAt = Date.now()
+      return true
+    } catch {
+      this.#okAt = 0
+      return false
+    }
+  }
+
+  /** Forget the last success: the next check asks the database. */
+  forget() {
+    this.#okAt = 0
+  }
+}
+
+const databaseHealth = new DatabaseHealth()
+/* A connection that was closed or replaced has to prove itself again. */
+emitter.on('db:connection:disconnect', () => databaseHealth.forget())
+emitter.on('db:connection:error', () => databaseHealth.forget())
+export default databaseHealth
