@@ -18,12 +18,13 @@ run_suite() {
 }
 
 counts() {
-  grep -E '^tests: [0-9]+ passed, [0-9]+ failed' "$1" | tail -1 | sed -E 's/^tests: ([0-9]+) passed, ([0-9]+) failed.*/\1 \2/'
+ grep -aE '^tests: [0-9]+ passed, [0-9]+ failed' "$1" | tail -1 | sed -E 's/^tests: ([0-9]+) passed, ([0-9]+) failed.*/\1 \2/'
 }
 
 mkdir -p tmp
-sqlite_log=tmp/test-sqlite.log
-pg_log=tmp/test-pg.log
+# Per-run log files: two runs on one machine must not read each other's counts.
+sqlite_log=$(mktemp tmp/test-sqlite.XXXXXX.log)
+pg_log=$(mktemp tmp/test-pg.XXXXXX.log)
 : > "$pg_log"
 
 run_suite SQLite "$sqlite_log" DB_CONNECTION=sqlite

@@ -23,6 +23,7 @@ export const middleware = router.named({
   shield: () => import('@adonisjs/shield/shield_middleware'),
   initAuth: () => import('@adonisjs/auth/initialize_auth_middleware'),
   bouncer: () => import('#core/middleware/initialize_bouncer_middleware'),
+  office: () => import('#core/middleware/share_office_middleware'),
   staffZone: () => import('#core/middleware/staff_zone_middleware'),
   staff: () => import('#core/middleware/staff_auth_middleware'),
   resident: () => import('#core/middleware/resident_auth_middleware'),

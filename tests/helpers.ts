@@ -82,7 +82,8 @@ export class CookieBrowser {
 
   async request(method: 'GET' | 'POST', path: string, form?: Record<string, string>) {
     const headers: Record<string, string> = { ...this.headers, accept: 'text/html' }
-    if (this.cookies.size) headers.cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ')
+    if (this.cookies.size)
+      headers.cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ')
     if (form) headers['content-type'] = 'application/x-www-form-urlencoded'
     const response = await fetch(new URL(path, this.baseUrl), {
       method,
@@ -95,15 +96,28 @@ export class CookieBrowser {
       const index = pair.indexOf('=')
       const name = pair.slice(0, index).trim()
       const value = pair.slice(index + 1).trim()
-      const expired = attributes.some((a) => /^\s*max-age=0\s*$/i.test(a) || /^\s*expires=Thu, 01 Jan 1970/i.test(a))
+      const expired = attributes.some(
+        (a) => /^\s*max-age=0\s*$/i.test(a) || /^\s*expires=Thu, 01 Jan 1970/i.test(a)
+      )
       if (expired || value === '') this.cookies.delete(name)
       else this.cookies.set(name, value)
     }
-    return { status: response.status, location: response.headers.get('location'), headers: response.headers, text: await response.text() }
+    return {
+      status: response.status,
+      location: response.headers.get('location'),
+      headers: response.headers,
+      text: await response.text(),
+    }
   }
 
   get(path: string) {
     return this.request('GET', path)
+  }
+
+  /** The status code of a GET: 200 signed in, 302 sent to a login page. */
+  async status(path: string) {
+    const response = await this.get(path)
+    return response.status
   }
 
   /** Opens the form page first for its CSRF token, then posts the form with it. */

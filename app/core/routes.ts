@@ -28,7 +28,12 @@ router
   .where('locale', /^(pl|en)$/)
 
 /** Session, CSRF and auth: only the groups with forms or a signed-in user. */
-export const webStack = () => [middleware.session(), middleware.shield(), middleware.initAuth()]
+export const webStack = () => [
+  middleware.session(),
+  middleware.shield(),
+  middleware.initAuth(),
+  middleware.office(),
+]
 /** Staff pages: network zone first (cheap, and a 404 outside), then the web stack. */
 export const staffStack = () => [middleware.staffZone(), ...webStack(), middleware.bouncer()]
 

@@ -39,12 +39,24 @@ export function unique(prefix: string) {
   return `${prefix}${process.pid}x${counter}`
 }
 
+/**
+ * Runs an action that submits a form or follows a link and waits until the
+ * page it leads to has loaded, even when that page has the same address.
+ */
+export async function andWaitForPage(page: Page, action: () => Promise<unknown>) {
+  const navigated = page.waitForEvent('framenavigated', {
+    predicate: (frame) => frame === page.mainFrame(),
+  })
+  await action()
+  await navigated
+  await page.waitForLoadState('load')
+}
+
 export async function staffSignIn(page: Page, login: string, password = PASSWORD) {
   await page.goto('/panel/logowanie')
   await page.getByLabel('Login', { exact: true }).fill(login)
   await page.getByLabel('Hasło', { exact: true }).fill(password)
-  await page.getByLabel('Hasło', { exact: true }).press('Enter')
-  await page.waitForLoadState('load')
+  await andWaitForPage(page, () => page.getByLabel('Hasło', { exact: true }).press('Enter'))
 }
 
 /** Password step, then the code page (by default a code for the test suite's TOTP secret). */
@@ -65,8 +77,7 @@ export async function residentSignIn(page: Page, email: string, password = PASSW
   await page.goto('/konto/logowanie')
   await page.getByLabel('Adres e-mail').fill(email)
   await page.getByLabel('Hasło', { exact: true }).fill(password)
-  await page.getByRole('button', { name: 'Zaloguj się' }).click()
-  await page.waitForLoadState('load')
+  await andWaitForPage(page, () => page.getByRole('button', { name: 'Zaloguj się' }).click())
 }
 
 /** axe-core's source, read once. */

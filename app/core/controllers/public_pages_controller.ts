@@ -17,6 +17,8 @@ export default class PublicPagesController {
     )
     ctx.response.header('Content-Type', 'text/html; charset=utf-8')
     ctx.response.header('Cache-Control', 'public, max-age=60')
+    /* The language comes from a cookie: caches must keep one copy per language. */
+    ctx.response.header('Vary', 'Cookie')
     return html
   }
 

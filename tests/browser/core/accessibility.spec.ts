@@ -8,6 +8,7 @@ import type { Assert } from '@japa/assert'
 import type { Page } from 'playwright-core'
 import { makeResident, makeStaff, withOffice } from '#tests/helpers'
 import {
+  andWaitForPage,
   axeViolations,
   collectConsoleErrors,
   describeViolations,
@@ -46,7 +47,7 @@ function assertClean(assert: Assert, reports: string[]) {
   assert.isTrue(failures.length === 0, `\n${failures.join('\n')}`)
 }
 
-/* First in the suite: the wizard only exists while there is no office and no administrator. */
+/* The wizard only exists while there is no office and no administrator: this group empties the tables. */
 test.group('Accessibility / setup wizard on an empty database', (group) => {
   group.setup(async () => {
     await emptyCoreTables()
@@ -61,8 +62,10 @@ test.group('Accessibility / setup wizard on an empty database', (group) => {
     assert.equal(await page.locator('h1').textContent(), 'Pierwsze uruchomienie Ratusza')
     const reports = [await audit(page, 'setup', consoleErrors)]
 
-    await page.getByRole('button', { name: 'Zapisz i zakończ konfigurację' }).click()
-    await page.waitForURL(/\/setup$/)
+    await andWaitForPage(page, () =>
+      page.getByRole('button', { name: 'Zapisz i zakończ konfigurację' }).click()
+    )
+    assert.match(page.url(), /\/setup$/)
     assert.isTrue(await page.locator('.error-summary').isVisible())
     assert.isAbove(await page.locator('.field--error').count(), 3)
     reports.push(await audit(page, 'setup-errors', consoleErrors))
@@ -167,8 +170,8 @@ test.group('Accessibility / public, staff and resident pages', (group) => {
     const page = await browserContext.newPage()
     const consoleErrors = collectConsoleErrors(page)
     await page.goto('/konto/rejestracja')
-    await page.getByRole('button', { name: 'Załóż konto' }).click()
-    await page.waitForURL(/\/konto\/rejestracja$/)
+    await andWaitForPage(page, () => page.getByRole('button', { name: 'Załóż konto' }).click())
+    assert.match(page.url(), /\/konto\/rejestracja$/)
     const summary = page.locator('.error-summary')
     assert.isTrue(await summary.isVisible())
     assert.equal(await summary.getAttribute('role'), 'alert')

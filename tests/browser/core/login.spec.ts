@@ -6,6 +6,7 @@ import { test } from '@japa/runner'
 import type { Page } from 'playwright-core'
 import { PASSWORD, makeResident, makeStaff, withOffice } from '#tests/helpers'
 import {
+  andWaitForPage,
   emptyCoreTables,
   residentSignIn,
   screenshot,
@@ -81,8 +82,7 @@ test.group('Sign-in in a real browser', (group) => {
     const page = await visit('/panel/logowanie')
     await page.getByLabel('Login', { exact: true }).fill(clerk)
     await page.getByLabel('Hasło', { exact: true }).fill('zupełnie nie to hasło')
-    await page.getByLabel('Hasło', { exact: true }).press('Enter')
-    await page.waitForLoadState('load')
+    await andWaitForPage(page, () => page.getByLabel('Hasło', { exact: true }).press('Enter'))
     assert.match(page.url(), /\/panel\/logowanie$/)
     const summary = page.locator('.error-summary')
     assert.isTrue(await summary.isVisible())
@@ -183,14 +183,7 @@ test.group('Keyboard and language', (group) => {
     if (shootingEnabled()) await screenshot(page, 'resident-login-button-focus')
   })
 
-  /*
-   * KNOWN BUG (app/core/controllers/public_pages_controller.ts): public pages are
-   * sent with "Cache-Control: public, max-age=60" and no "Vary: Cookie", so after
-   * the switch the browser shows its cached Polish copy for up to a minute (and a
-   * shared cache would mix languages between visitors). Adding
-   * `ctx.response.header('Vary', 'Cookie')` in #cached() fixes it (checked with
-   * Chromium). Remove .fails() once fixed: the test then passes as written.
-   */
+  /* Public pages vary by the language cookie, so the switch never shows a cached copy in the other language. */
   test('the English switch in the footer translates the home page, and Polski switches back', async ({
     visit,
     assert,
@@ -199,8 +192,9 @@ test.group('Keyboard and language', (group) => {
     assert.equal(await page.locator('h1').textContent(), 'Załatw sprawę w urzędzie przez internet')
     assert.include(await page.title(), 'Załatw sprawę w urzędzie przez internet')
 
-    await page.getByRole('contentinfo').getByRole('link', { name: 'English' }).click()
-    await page.waitForLoadState('load')
+    await andWaitForPage(page, () =>
+      page.getByRole('contentinfo').getByRole('link', { name: 'English' }).click()
+    )
     assert.equal(new URL(page.url()).pathname, '/')
     assert.equal(await page.locator('html').getAttribute('lang'), 'en')
     assert.equal(await page.locator('h1').textContent(), 'Deal with the municipal office online')
@@ -208,14 +202,13 @@ test.group('Keyboard and language', (group) => {
     assert.equal(await page.locator('a.skip-link').textContent(), 'Skip to main content')
     if (shootingEnabled()) await screenshot(page, 'home-en')
 
-    await page.getByRole('contentinfo').getByRole('link', { name: 'Polski' }).click()
-    await page.waitForLoadState('load')
+    await andWaitForPage(page, () =>
+      page.getByRole('contentinfo').getByRole('link', { name: 'Polski' }).click()
+    )
     assert.equal(await page.locator('html').getAttribute('lang'), 'pl')
     assert.equal(await page.locator('h1').textContent(), 'Załatw sprawę w urzędzie przez internet')
     assert.include(await page.title(), 'Załatw sprawę w urzędzie przez internet')
-  }).fails(
-    'public pages are cached by the browser without Vary: Cookie, so the switch shows the old language'
-  )
+  })
 
   test('the language switch remembers the choice and returns to the page it was used on', async ({
     visit,
@@ -223,8 +216,9 @@ test.group('Keyboard and language', (group) => {
     assert,
   }) => {
     const page = await visit('/kontakt')
-    await page.getByRole('contentinfo').getByRole('link', { name: 'English' }).click()
-    await page.waitForLoadState('load')
+    await andWaitForPage(page, () =>
+      page.getByRole('contentinfo').getByRole('link', { name: 'English' }).click()
+    )
     assert.equal(new URL(page.url()).pathname, '/kontakt')
     const cookies = await browserContext.cookies()
     const cookie = cookies.find((c) => c.name === 'ratusz_lang')
@@ -238,8 +232,9 @@ test.group('Keyboard and language', (group) => {
       'Home'
     )
 
-    await page.getByRole('contentinfo').getByRole('link', { name: 'Polski' }).click()
-    await page.waitForLoadState('load')
+    await andWaitForPage(page, () =>
+      page.getByRole('contentinfo').getByRole('link', { name: 'Polski' }).click()
+    )
     assert.equal(new URL(page.url()).pathname, '/kontakt')
     await page.reload()
     assert.equal(await page.locator('h1').textContent(), 'Kontakt')

@@ -15,11 +15,43 @@ const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 const clerkActor = { realm: 'staff' as const, id: 12, label: 'jkowalski' }
 
 const SAMPLE: AuditInput[] = [
-  { actor: clerkActor, action: 'auth.login', subjectType: 'staff_user', subjectId: 12, ip: '192.168.10.21' },
-  { actor: clerkActor, action: 'office.updated', subjectType: 'office_profile', subjectId: 1, ip: '192.168.10.21', details: { changed: ['openingHours'] } },
-  { actor: { realm: 'staff', id: 1, label: 'informatyk' }, action: 'staff.created', subjectType: 'staff_user', subjectId: 13, ip: '192.168.10.5', details: { login: 'anowak', roles: ['clerk'] } },
-  { actor: { realm: 'resident', id: 4, label: 'anna.nowak@example.pl' }, action: 'resident.registered', subjectType: 'resident', subjectId: 4, ip: '203.0.113.7' },
-  { actor: clerkActor, action: 'auth.logout', subjectType: 'staff_user', subjectId: 12, ip: '192.168.10.21' },
+  {
+    actor: clerkActor,
+    action: 'auth.login',
+    subjectType: 'staff_user',
+    subjectId: 12,
+    ip: '192.168.10.21',
+  },
+  {
+    actor: clerkActor,
+    action: 'office.updated',
+    subjectType: 'office_profile',
+    subjectId: 1,
+    ip: '192.168.10.21',
+    details: { changed: ['openingHours'] },
+  },
+  {
+    actor: { realm: 'staff', id: 1, label: 'informatyk' },
+    action: 'staff.created',
+    subjectType: 'staff_user',
+    subjectId: 13,
+    ip: '192.168.10.5',
+    details: { login: 'anowak', roles: ['clerk'] },
+  },
+  {
+    actor: { realm: 'resident', id: 4, label: 'anna.nowak@example.pl' },
+    action: 'resident.registered',
+    subjectType: 'resident',
+    subjectId: 4,
+    ip: '203.0.113.7',
+  },
+  {
+    actor: clerkActor,
+    action: 'auth.logout',
+    subjectType: 'staff_user',
+    subjectId: 12,
+    ip: '192.168.10.21',
+  },
 ]
 
 async function recordSample() {
@@ -84,12 +116,27 @@ test.group('Audit log / chain in the database', (group) => {
     const target = rows[2]
     /* Each attempt in its own savepoint: on PostgreSQL an error aborts the surrounding transaction. */
     await assert.rejects(
-      () => db.transaction((trx) => trx.from('audit_entries').where('id', target.id).update({ action: 'auth.login' })),
+      () =>
+        db.transaction((trx) =>
+          trx.from('audit_entries').where('id', target.id).update({ action: 'auth.login' })
+        ),
       /append-only/
     )
-    await assert.rejects(() => db.transaction((trx) => trx.rawQuery('UPDATE audit_entries SET details = ? WHERE id = ?', ['{}', target.id])), /append-only/)
-    await assert.rejects(() => db.transaction((trx) => trx.from('audit_entries').where('id', target.id).delete()), /append-only/)
-    await assert.rejects(() => db.transaction((trx) => trx.from('audit_entries').delete()), /append-only/)
+    await assert.rejects(
+      () =>
+        db.transaction((trx) =>
+          trx.rawQuery('UPDATE audit_entries SET details = ? WHERE id = ?', ['{}', target.id])
+        ),
+      /append-only/
+    )
+    await assert.rejects(
+      () => db.transaction((trx) => trx.from('audit_entries').where('id', target.id).delete()),
+      /append-only/
+    )
+    await assert.rejects(
+      () => db.transaction((trx) => trx.from('audit_entries').delete()),
+      /append-only/
+    )
 
     const after = await db.from('audit_entries').orderBy('id', 'asc')
     assert.lengthOf(after, SAMPLE.length)
@@ -122,7 +169,10 @@ test.group('Audit log / chain in the database', (group) => {
     const rows = await recordSample()
     await disableAppendOnly()
     const forged = { ...rows[1], actor_label: 'ktoś inny' }
-    await db.from('audit_entries').where('id', rows[1].id).update({ actor_label: forged.actor_label, hash: entryHash(forged.prev_hash, forged) })
+    await db
+      .from('audit_entries')
+      .where('id', rows[1].id)
+      .update({ actor_label: forged.actor_label, hash: entryHash(forged.prev_hash, forged) })
     const result = await auditLog.verify()
     assert.equal(result.broken?.id, Number(rows[2].id))
   })
@@ -131,9 +181,18 @@ test.group('Audit log / chain in the database', (group) => {
     await auditLog.record({
       actor: clerkActor,
       action: 'resident.password_reset',
-      details: { password: PASSWORD, password_confirmation: PASSWORD, token: 'c2VrcmV0bnktdG9rZW4', pesel: '44051401359', resident: { pesel: '02270803628', city: 'Testowo' } },
+      details: {
+        password: PASSWORD,
+        password_confirmation: PASSWORD,
+        token: 'c2VrcmV0bnktdG9rZW4',
+        pesel: '44051401359',
+        resident: { pesel: '02270803628', city: 'Testowo' },
+      },
     })
-    const row = await db.from('audit_entries').where('action', 'resident.password_reset').firstOrFail()
+    const row = await db
+      .from('audit_entries')
+      .where('action', 'resident.password_reset')
+      .firstOrFail()
     assert.deepEqual(JSON.parse(row.details), { resident: { city: 'Testowo' } })
     for (const secret of [PASSWORD, 'c2VrcmV0bnktdG9rZW4', '44051401359', '02270803628']) {
       assert.notInclude(JSON.stringify(row), secret)
@@ -148,35 +207,79 @@ test.group('Audit log / what real requests leave behind', (group) => {
     await withOffice()
   })
 
-  test('logins, failures, registration and a password reset store no password, token or code', async ({ client, assert }) => {
+  test('logins, failures, registration and a password reset store no password, token or code', async ({
+    client,
+    assert,
+  }) => {
     await makeStaff('jkowalski', ['clerk'])
     await makeResident('anna.nowak@example.pl')
-    await client.post('/panel/logowanie').form({ login: 'jkowalski', password: 'Złe hasło 2026' }).withCsrfToken().redirects(0)
-    await client.post('/panel/logowanie').form({ login: 'jkowalski', password: PASSWORD }).withCsrfToken().redirects(0)
     await client
-      .post('/konto/rejestracja')
-      .form({ fullName: 'Piotr Zieliński', email: 'piotr@example.pl', password: 'nowe hasło do e-BOK', password_confirmation: 'nowe hasło do e-BOK', consent: 'on' })
+      .post('/panel/logowanie')
+      .form({ login: 'jkowalski', password: 'Złe hasło 2026' })
       .withCsrfToken()
       .redirects(0)
-    await client.post('/konto/przypomnij-haslo').form({ email: 'anna.nowak@example.pl' }).withCsrfToken().redirects(0)
-    const mail = await db.from('outbox_messages').where('recipient', 'anna.nowak@example.pl').firstOrFail()
+    await client
+      .post('/panel/logowanie')
+      .form({ login: 'jkowalski', password: PASSWORD })
+      .withCsrfToken()
+      .redirects(0)
+    await client
+      .post('/konto/rejestracja')
+      .form({
+        fullName: 'Piotr Zieliński',
+        email: 'piotr@example.pl',
+        password: 'nowe hasło do e-BOK',
+        password_confirmation: 'nowe hasło do e-BOK',
+        consent: 'on',
+      })
+      .withCsrfToken()
+      .redirects(0)
+    await client
+      .post('/konto/przypomnij-haslo')
+      .form({ email: 'anna.nowak@example.pl' })
+      .withCsrfToken()
+      .redirects(0)
+    const mail = await db
+      .from('outbox_messages')
+      .where('recipient', 'anna.nowak@example.pl')
+      .firstOrFail()
     const token = /nowe-haslo\/([\w-]+)/.exec(mail.body_text)![1]
-    await client.post(`/konto/nowe-haslo/${token}`).form({ password: 'inne nowe hasło mieszkańca', password_confirmation: 'inne nowe hasło mieszkańca' }).withCsrfToken().redirects(0)
+    await client
+      .post(`/konto/nowe-haslo/${token}`)
+      .form({
+        password: 'inne nowe hasło mieszkańca',
+        password_confirmation: 'inne nowe hasło mieszkańca',
+      })
+      .withCsrfToken()
+      .redirects(0)
 
     const rows = await db.from('audit_entries').orderBy('id')
     const actions = rows.map((row) => row.action)
-    for (const action of ['auth.login_failed', 'auth.login', 'resident.registered', 'resident.password_reset_requested', 'resident.password_reset']) {
+    for (const action of [
+      'auth.login_failed',
+      'auth.login',
+      'resident.registered',
+      'resident.password_reset_requested',
+      'resident.password_reset',
+    ]) {
       assert.include(actions, action)
     }
     const everything = JSON.stringify(rows)
-    for (const secret of ['Złe hasło 2026', PASSWORD, 'nowe hasło do e-BOK', 'inne nowe hasło mieszkańca', token]) {
+    for (const secret of [
+      'Złe hasło 2026',
+      PASSWORD,
+      'nowe hasło do e-BOK',
+      'inne nowe hasło mieszkańca',
+      token,
+    ]) {
       assert.notInclude(everything, secret)
     }
     for (const row of rows) {
       assert.match(row.occurred_at, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, 'UTC time')
       assert.isNotEmpty(row.actor_label, 'who')
     }
-    assert.isNull((await auditLog.verify()).broken)
+    const verification = await auditLog.verify()
+    assert.isNull(verification.broken)
   })
 })
 
@@ -190,7 +293,11 @@ test.group('Audit log / admin page', (group) => {
   test('lists entries newest first and filters by action', async ({ client, assert }) => {
     await recordSample()
     const admin = await StaffUser.findByOrFail('login', 'informatyk')
-    const all = await client.get('/panel/admin/dziennik').withGuard('staff').loginAs(admin).withSession({ staff_login_at: Date.now() })
+    const all = await client
+      .get('/panel/admin/dziennik')
+      .withGuard('staff')
+      .loginAs(admin)
+      .withSession({ staff_login_at: Date.now() })
     all.assertStatus(200)
     assert.include(all.text(), '<h1>Dziennik zdarzeń</h1>')
     all.assertHeader('cache-control', 'no-store')
@@ -200,7 +307,11 @@ test.group('Audit log / admin page', (group) => {
     assert.include(body, 'anna.nowak@example.pl')
     assert.include(body, '203.0.113.7')
 
-    const filtered = await client.get('/panel/admin/dziennik?action=staff.created').withGuard('staff').loginAs(admin).withSession({ staff_login_at: Date.now() })
+    const filtered = await client
+      .get('/panel/admin/dziennik?action=staff.created')
+      .withGuard('staff')
+      .loginAs(admin)
+      .withSession({ staff_login_at: Date.now() })
     filtered.assertStatus(200)
     const rows = tableBody(filtered.text())
     assert.include(rows, '<td>staff.created</td>')
@@ -210,13 +321,25 @@ test.group('Audit log / admin page', (group) => {
     }
     assert.include(filtered.text(), 'Wpisy: 1')
 
-    const prefix = await client.get('/panel/admin/dziennik?action=auth.').withGuard('staff').loginAs(admin).withSession({ staff_login_at: Date.now() })
+    const prefix = await client
+      .get('/panel/admin/dziennik?action=auth.')
+      .withGuard('staff')
+      .loginAs(admin)
+      .withSession({ staff_login_at: Date.now() })
     assert.include(prefix.text(), 'Wpisy: 2')
 
-    const none = await client.get('/panel/admin/dziennik?action=nie.istnieje').withGuard('staff').loginAs(admin).withSession({ staff_login_at: Date.now() })
+    const none = await client
+      .get('/panel/admin/dziennik?action=nie.istnieje')
+      .withGuard('staff')
+      .loginAs(admin)
+      .withSession({ staff_login_at: Date.now() })
     assert.include(none.text(), 'Brak wpisów spełniających kryteria.')
 
-    const byActor = await client.get('/panel/admin/dziennik?actor=jkowalski').withGuard('staff').loginAs(admin).withSession({ staff_login_at: Date.now() })
+    const byActor = await client
+      .get('/panel/admin/dziennik?actor=jkowalski')
+      .withGuard('staff')
+      .loginAs(admin)
+      .withSession({ staff_login_at: Date.now() })
     assert.include(byActor.text(), 'Wpisy: 3')
   })
 
@@ -225,7 +348,11 @@ test.group('Audit log / admin page', (group) => {
     const admin = await StaffUser.findByOrFail('login', 'informatyk')
     const injection = await client
       .get('/panel/admin/dziennik')
-      .qs({ action: "x' OR '1'='1", actor: '<script>alert(1)</script>', subject: '1; DROP TABLE audit_entries' })
+      .qs({
+        action: "x' OR '1'='1",
+        actor: '<script>alert(1)</script>',
+        subject: '1; DROP TABLE audit_entries',
+      })
       .withGuard('staff')
       .loginAs(admin)
       .withSession({ staff_login_at: Date.now() })
@@ -237,15 +364,26 @@ test.group('Audit log / admin page', (group) => {
     assert.equal(Number(count.total), SAMPLE.length)
   })
 
-  test('the verify link reports an intact chain and then the broken entry', async ({ client, assert }) => {
+  test('the verify link reports an intact chain and then the broken entry', async ({
+    client,
+    assert,
+  }) => {
     const rows = await recordSample()
     const admin = await StaffUser.findByOrFail('login', 'informatyk')
-    const intact = await client.get('/panel/admin/dziennik?verify=1').withGuard('staff').loginAs(admin).withSession({ staff_login_at: Date.now() })
+    const intact = await client
+      .get('/panel/admin/dziennik?verify=1')
+      .withGuard('staff')
+      .loginAs(admin)
+      .withSession({ staff_login_at: Date.now() })
     assert.include(intact.text(), `Dziennik jest spójny: sprawdzono ${SAMPLE.length} wpisów.`)
 
     await disableAppendOnly()
     await db.from('audit_entries').where('id', rows[3].id).update({ ip: '10.0.0.1' })
-    const broken = await client.get('/panel/admin/dziennik?verify=1').withGuard('staff').loginAs(admin).withSession({ staff_login_at: Date.now() })
+    const broken = await client
+      .get('/panel/admin/dziennik?verify=1')
+      .withGuard('staff')
+      .loginAs(admin)
+      .withSession({ staff_login_at: Date.now() })
     assert.include(broken.text(), `Łańcuch wpisów jest przerwany przy wpisie nr ${rows[3].id}.`)
   })
 
@@ -253,7 +391,11 @@ test.group('Audit log / admin page', (group) => {
     await recordSample()
     for (const role of ['clerk', 'manager', 'treasurer'] as const) {
       const user = await makeStaff(`user-${role}`, [role])
-      const response = await client.get('/panel/admin/dziennik').withGuard('staff').loginAs(user).withSession({ staff_login_at: Date.now() })
+      const response = await client
+        .get('/panel/admin/dziennik')
+        .withGuard('staff')
+        .loginAs(user)
+        .withSession({ staff_login_at: Date.now() })
       response.assertStatus(403)
       assert.include(response.text(), 'Brak dostępu')
       assert.notInclude(response.text(), 'resident.registered')
@@ -275,14 +417,25 @@ interface AceRun {
 
 function ace(args: string[], env: Record<string, string>): Promise<AceRun> {
   return new Promise((resolve) => {
-    execFile('./ace', args, { cwd: PROJECT_ROOT, env: { ...process.env, ...env, FORCE_COLOR: '0' } }, (error, stdout, stderr) => {
-      resolve({ exitCode: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr })
-    })
+    execFile(
+      './ace',
+      args,
+      { cwd: PROJECT_ROOT, env: { ...process.env, ...env, FORCE_COLOR: '0' } },
+      (error, stdout, stderr) => {
+        resolve({
+          exitCode: error ? (typeof error.code === 'number' ? error.code : -1) : 0,
+          stdout,
+          stderr,
+        })
+      }
+    )
   })
 }
 
 test.group('Audit log / ./ace audit:verify', () => {
-  test('prints OK for an intact chain and BROKEN with exit code 1 after tampering', async ({ assert }) => {
+  test('prints OK for an intact chain and BROKEN with exit code 1 after tampering', async ({
+    assert,
+  }) => {
     const dataDir = `tmp/audit-cli-${randomBytes(6).toString('hex')}`
     const env = { NODE_ENV: 'test', RATUSZ_DATA: dataDir, DB_CONNECTION: 'sqlite' }
     const connectionName = `audit_cli_${randomBytes(4).toString('hex')}`
@@ -292,9 +445,13 @@ test.group('Audit log / ./ace audit:verify', () => {
 
       /* A connection of our own to the subprocess's database file. */
       const base = db.manager.get('sqlite')!.config as any
-      db.manager.add(connectionName, { ...base, connection: { filename: `${PROJECT_ROOT}${dataDir}/ratusz.sqlite3` } })
+      db.manager.add(connectionName, {
+        ...base,
+        connection: { filename: `${PROJECT_ROOT}${dataDir}/ratusz.sqlite3` },
+      })
       const client = db.connection(connectionName)
-      for (const entry of SAMPLE.slice(0, 4)) await client.transaction((trx) => auditLog.record(entry, trx))
+      for (const entry of SAMPLE.slice(0, 4))
+        await client.transaction((trx) => auditLog.record(entry, trx))
 
       const ok = await ace(['audit:verify'], env)
       assert.equal(ok.exitCode, 0, ok.stderr)

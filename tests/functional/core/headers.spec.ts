@@ -31,21 +31,56 @@ test.group('Headers / security headers', (group) => {
     await withOffice()
   })
 
-  test('public pages, the health check and error pages carry CSP, nosniff, Referrer-Policy and X-Frame-Options', async ({ client, assert }) => {
-    for (const path of ['/', '/kontakt', '/deklaracja-dostepnosci', '/ochrona-danych', '/up', '/nie-ma-takiej-strony', '/konto/logowanie', '/konto/rejestracja']) {
+  test('public pages, the health check and error pages carry CSP, nosniff, Referrer-Policy and X-Frame-Options', async ({
+    client,
+    assert,
+  }) => {
+    for (const path of [
+      '/',
+      '/kontakt',
+      '/deklaracja-dostepnosci',
+      '/ochrona-danych',
+      '/up',
+      '/nie-ma-takiej-strony',
+      '/konto/logowanie',
+      '/konto/rejestracja',
+    ]) {
       const response = await client.get(path).redirects(0)
       assertSecurityHeaders(assert, response, path)
     }
   })
 
-  test('staff pages carry the same headers, also when forbidden or outside the office', async ({ client, assert }) => {
+  test('staff pages carry the same headers, also when forbidden or outside the office', async ({
+    client,
+    assert,
+  }) => {
     const admin = await StaffUser.findByOrFail('login', 'informatyk')
     const clerk = await makeStaff('jkowalski', ['clerk'])
     assertSecurityHeaders(assert, await client.get('/panel/logowanie').redirects(0), 'staff login')
     assertSecurityHeaders(assert, await client.get('/panel').redirects(0), 'panel redirect')
-    assertSecurityHeaders(assert, await client.get('/panel').withGuard('staff').loginAs(admin).withSession({ staff_login_at: Date.now() }), 'dashboard')
-    assertSecurityHeaders(assert, await client.get('/panel/admin/dziennik').withGuard('staff').loginAs(admin).withSession({ staff_login_at: Date.now() }), 'audit')
-    const forbidden = await client.get('/panel/admin/dziennik').withGuard('staff').loginAs(clerk).withSession({ staff_login_at: Date.now() })
+    assertSecurityHeaders(
+      assert,
+      await client
+        .get('/panel')
+        .withGuard('staff')
+        .loginAs(admin)
+        .withSession({ staff_login_at: Date.now() }),
+      'dashboard'
+    )
+    assertSecurityHeaders(
+      assert,
+      await client
+        .get('/panel/admin/dziennik')
+        .withGuard('staff')
+        .loginAs(admin)
+        .withSession({ staff_login_at: Date.now() }),
+      'audit'
+    )
+    const forbidden = await client
+      .get('/panel/admin/dziennik')
+      .withGuard('staff')
+      .loginAs(clerk)
+      .withSession({ staff_login_at: Date.now() })
     forbidden.assertStatus(403)
     assertSecurityHeaders(assert, forbidden, '403')
     const outside = await client.get('/panel/logowanie').header('X-Forwarded-For', '203.0.113.7')
@@ -60,7 +95,11 @@ test.group('Headers / security headers', (group) => {
       await client.get('/kontakt'),
       await client.get('/konto/logowanie'),
       await client.get('/panel/logowanie'),
-      await client.get('/panel/admin/pracownicy').withGuard('staff').loginAs(admin).withSession({ staff_login_at: Date.now() }),
+      await client
+        .get('/panel/admin/pracownicy')
+        .withGuard('staff')
+        .loginAs(admin)
+        .withSession({ staff_login_at: Date.now() }),
     ]
     for (const page of pages) {
       const html = page.text()
@@ -71,26 +110,49 @@ test.group('Headers / security headers', (group) => {
     }
   })
 
-  test('Cache-Control: no-store behind login and on sign-in forms; public pages are cacheable', async ({ client, assert }) => {
+  test('Cache-Control: no-store behind login and on sign-in forms; public pages are cacheable', async ({
+    client,
+    assert,
+  }) => {
     const admin = await StaffUser.findByOrFail('login', 'informatyk')
     const resident = await makeResident('jan.nowak@example.pl')
-    for (const path of ['/panel', '/panel/haslo', '/panel/admin/urzad', '/panel/admin/pracownicy', '/panel/admin/dziennik', '/panel/admin/wiadomosci']) {
-      const response = await client.get(path).withGuard('staff').loginAs(admin).withSession({ staff_login_at: Date.now() })
+    for (const path of [
+      '/panel',
+      '/panel/haslo',
+      '/panel/admin/urzad',
+      '/panel/admin/pracownicy',
+      '/panel/admin/dziennik',
+      '/panel/admin/wiadomosci',
+    ]) {
+      const response = await client
+        .get(path)
+        .withGuard('staff')
+        .loginAs(admin)
+        .withSession({ staff_login_at: Date.now() })
       response.assertStatus(200)
       assert.equal(response.header('cache-control'), 'no-store', path)
     }
     for (const path of ['/konto', '/konto/haslo']) {
-      const response = await client.get(path).withGuard('resident').loginAs(resident).withSession({ resident_login_at: Date.now() })
+      const response = await client
+        .get(path)
+        .withGuard('resident')
+        .loginAs(resident)
+        .withSession({ resident_login_at: Date.now() })
       response.assertStatus(200)
       assert.equal(response.header('cache-control'), 'no-store', path)
     }
     for (const path of ['/panel/logowanie', '/konto/logowanie']) {
-      assert.equal((await client.get(path)).header('cache-control'), 'no-store', path)
+      const form = await client.get(path)
+      assert.equal(form.header('cache-control'), 'no-store', path)
     }
-    assert.equal((await client.get('/')).header('cache-control'), 'public, max-age=60')
+    const home = await client.get('/')
+    assert.equal(home.header('cache-control'), 'public, max-age=60')
   })
 
-  test('the session cookie is HttpOnly and SameSite, and public pages set no cookie', async ({ client, assert }) => {
+  test('the session cookie is HttpOnly and SameSite, and public pages set no cookie', async ({
+    client,
+    assert,
+  }) => {
     const login = await client.get('/konto/logowanie')
     const cookies = ([] as string[]).concat(login.header('set-cookie') ?? [])
     const session = cookies.find((cookie) => /^(__Host-ratusz|ratusz_session)=/.test(cookie))
@@ -99,7 +161,8 @@ test.group('Headers / security headers', (group) => {
     assert.match(session!, /;\s*SameSite=Lax/i)
     assert.match(session!, /;\s*Path=\//i)
     for (const path of ['/', '/kontakt', '/up']) {
-      assert.isUndefined((await client.get(path)).header('set-cookie'), path)
+      const page = await client.get(path)
+      assert.isUndefined(page.header('set-cookie'), path)
     }
   })
 })
@@ -116,7 +179,10 @@ test.group('Headers / stored XSS renders escaped', (group) => {
     publicPageCache.clear()
   })
 
-  test('an office name with a script tag is shown as text on the home and contact pages', async ({ client, assert }) => {
+  test('an office name with a script tag is shown as text on the home and contact pages', async ({
+    client,
+    assert,
+  }) => {
     /* Warm the cache first: saving the profile must clear it. */
     await client.get('/')
     const current = (await officeProfileService.get())!
@@ -146,37 +212,81 @@ test.group('Headers / stored XSS renders escaped', (group) => {
     }
   })
 
-  test('the office form shows stored text escaped inside input values', async ({ client, assert }) => {
+  test('the office form shows stored text escaped inside input values', async ({
+    client,
+    assert,
+  }) => {
     const admin = await StaffUser.findByOrFail('login', 'informatyk')
     const current = (await officeProfileService.get())!
     const { teryt, street, postalCode, city, nip, regon, bankAccount, email, phone } = current
-    await officeProfileService.save({ teryt, street, postalCode, city, nip, regon, bankAccount, email, phone, name: `Gmina "><script>alert(3)</script>`, openingHours: `</textarea><script>alert(4)</script>` })
-    const page = await client.get('/panel/admin/urzad').withGuard('staff').loginAs(admin).withSession({ staff_login_at: Date.now() })
+    await officeProfileService.save({
+      teryt,
+      street,
+      postalCode,
+      city,
+      nip,
+      regon,
+      bankAccount,
+      email,
+      phone,
+      name: `Gmina "><script>alert(3)</script>`,
+      openingHours: `</textarea><script>alert(4)</script>`,
+    })
+    const page = await client
+      .get('/panel/admin/urzad')
+      .withGuard('staff')
+      .loginAs(admin)
+      .withSession({ staff_login_at: Date.now() })
     page.assertStatus(200)
     assert.notInclude(page.text(), '<script>alert(3)</script>')
     assert.notInclude(page.text(), '<script>alert(4)</script>')
     assert.include(page.text(), 'value="Gmina &quot;&gt;&lt;script&gt;alert(3)&lt;/script&gt;"')
   })
 
-  test('a staff name and a login attempt with markup are escaped in the admin pages', async ({ client, assert }) => {
+  test('a staff name and a login attempt with markup are escaped in the admin pages', async ({
+    client,
+    assert,
+  }) => {
     const admin = await StaffUser.findByOrFail('login', 'informatyk')
     const user = await makeStaff('jkowalski', ['clerk'])
     user.fullName = `Jan "><svg onload=alert(5)>`
     await user.save()
-    await client.post('/panel/logowanie').form({ login: `<script>alert(6)</script>`, password: 'cokolwiek' }).withCsrfToken().redirects(0)
+    await client
+      .post('/panel/logowanie')
+      .form({ login: `<script>alert(6)</script>`, password: 'cokolwiek' })
+      .withCsrfToken()
+      .redirects(0)
 
-    const list = await client.get('/panel/admin/pracownicy').withGuard('staff').loginAs(admin).withSession({ staff_login_at: Date.now() })
+    const list = await client
+      .get('/panel/admin/pracownicy')
+      .withGuard('staff')
+      .loginAs(admin)
+      .withSession({ staff_login_at: Date.now() })
     assert.notInclude(list.text(), '<svg onload=alert(5)>')
-    const edit = await client.get(`/panel/admin/pracownicy/${user.id}`).withGuard('staff').loginAs(admin).withSession({ staff_login_at: Date.now() })
+    const edit = await client
+      .get(`/panel/admin/pracownicy/${user.id}`)
+      .withGuard('staff')
+      .loginAs(admin)
+      .withSession({ staff_login_at: Date.now() })
     assert.notInclude(edit.text(), '<svg onload=alert(5)>')
     assert.include(edit.text(), '&lt;svg onload=alert(5)&gt;')
-    const audit = await client.get('/panel/admin/dziennik').withGuard('staff').loginAs(admin).withSession({ staff_login_at: Date.now() })
+    const audit = await client
+      .get('/panel/admin/dziennik')
+      .withGuard('staff')
+      .loginAs(admin)
+      .withSession({ staff_login_at: Date.now() })
     assert.notInclude(audit.text(), '<script>alert(6)</script>')
     assert.include(audit.text(), '&lt;script&gt;alert(6)&lt;/script&gt;')
   })
 
-  test('typed text flashed back into a form cannot break out of the value attribute', async ({ client, assert }) => {
-    const page = await client.get('/konto/logowanie').withFlashMessages({ email: `"><script>alert(7)</script>`, formError: 'Nieprawidłowy adres e-mail lub hasło.' })
+  test('typed text flashed back into a form cannot break out of the value attribute', async ({
+    client,
+    assert,
+  }) => {
+    const page = await client.get('/konto/logowanie').withFlashMessages({
+      email: `"><script>alert(7)</script>`,
+      formError: 'Nieprawidłowy adres e-mail lub hasło.',
+    })
     page.assertStatus(200)
     assert.notInclude(page.text(), '<script>alert(7)</script>')
     assert.include(page.text(), 'value="&quot;&gt;&lt;script&gt;alert(7)&lt;/script&gt;"')

@@ -1,33 +1,55 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import databaseHealth from '#core/services/database_health'
+import testUtils from '@adonisjs/core/services/test_utils'
 import type { ConnectionConfig } from '@adonisjs/lucid/types/database'
+import { auditCount } from '#tests/helpers'
 
 /**
- * Points the primary connection at a database that cannot be opened (a SQLite
+ * Makes the primary connection unusable without touching the real one: a
+ * second connection pointing at a database that cannot be opened (a SQLite
  * file in a directory that does not exist, or a PostgreSQL port nobody listens
- * on), runs the callback, then puts the real configuration back.
+ * on) is put in its place, then the real one is put back. The real pool stays
+ * open, so services that keep its client (the rate limiter's store) go on working.
  */
 async function withDatabaseDown(callback: () => Promise<void>) {
   const name = db.primaryConnectionName
-  const original = db.manager.get(name)!.config
+  const primary = db.manager.get(name)!
+  const real = primary.connection!
+  const original = primary.config
+  const brokenName = `health_down_${process.pid}`
+  const pool = { min: 0, max: 1, acquireTimeoutMillis: 3000 }
   const broken: ConnectionConfig =
     original.client === 'pg'
-      ? { ...original, connection: { ...(original.connection as object), host: '127.0.0.1', port: 1 }, pool: { min: 0, max: 1, acquireTimeoutMillis: 3000 } }
-      : { ...original, connection: { filename: '/nonexistent-ratusz-dir/ratusz.sqlite3' }, pool: { min: 0, max: 1, acquireTimeoutMillis: 3000 } } as ConnectionConfig
-  db.manager.patch(name, broken)
-  /* /up trusts a success for a second; a replaced connection must be asked again. */
+      ? {
+          ...original,
+          connection: { ...(original.connection as object), host: '127.0.0.1', port: 1 },
+          pool,
+        }
+      : ({
+          ...original,
+          connection: { filename: '/nonexistent-ratusz-dir/ratusz.sqlite3' },
+          pool,
+        } as ConnectionConfig)
+  db.manager.add(brokenName, broken)
+  db.manager.connect(brokenName)
+  primary.connection = db.manager.get(brokenName)!.connection
+  /* A success is trusted for a second; the outage must be seen at once. */
   databaseHealth.forget()
   try {
     await callback()
   } finally {
-    db.manager.patch(name, original)
-    db.manager.connect(name)
+    primary.connection = real
+    await db.manager.release(brokenName)
+    databaseHealth.forget()
   }
 }
 
 test.group('Health check', () => {
-  test('GET /up answers 200 {"status":"ok"} while the database answers', async ({ client, assert }) => {
+  test('GET /up answers 200 {"status":"ok"} while the database answers', async ({
+    client,
+    assert,
+  }) => {
     const response = await client.get('/up')
     response.assertStatus(200)
     response.assertBody({ status: 'ok' })
@@ -36,7 +58,10 @@ test.group('Health check', () => {
     assert.isUndefined(response.header('set-cookie'))
   })
 
-  test('GET /up answers 503 when the database cannot be reached, and 200 again afterwards', async ({ client, assert }) => {
+  test('GET /up answers 503 when the database cannot be reached, and 200 again afterwards', async ({
+    client,
+    assert,
+  }) => {
     await withDatabaseDown(async () => {
       const started = Date.now()
       const response = await client.get('/up')
@@ -52,12 +77,30 @@ test.group('Health check', () => {
     after.assertBody({ status: 'ok' })
   }).timeout(30_000)
 
-  test('the database works normally after the outage', async ({ client, assert }) => {
-    const tables = await db.from('staff_users').count('* as total').first()
-    assert.isAtLeast(Number(tables.total), 0)
-    const home = await client.get('/')
-    home.assertStatus(200)
-    const login = await client.get('/konto/logowanie')
-    login.assertStatus(200)
+  test('everything that uses the database works normally after the outage', async ({
+    client,
+    assert,
+  }) => {
+    /* In a transaction of its own: this group writes nothing that outlives it. */
+    const rollback = await testUtils.db().withGlobalTransaction()
+    try {
+      const staff = await db.from('staff_users').count('* as total').first()
+      assert.isAtLeast(Number(staff.total), 0)
+      const home = await client.get('/')
+      home.assertStatus(200)
+      /* A failed sign-in uses the rate limiter's store and the audit log. */
+      const login = await client
+        .post('/konto/logowanie')
+        .form({ email: 'nikt@example.pl', password: 'nie to hasło' })
+        .withCsrfToken()
+        .redirects(0)
+      login.assertStatus(302)
+      login.assertHeader('location', '/konto/logowanie')
+      const counters = await db.from('rate_limits').count('* as total').first()
+      assert.isAbove(Number(counters.total), 0)
+      assert.equal(await auditCount('auth.login_failed', 'nikt@example.pl'), 1)
+    } finally {
+      await rollback()
+    }
   })
 })

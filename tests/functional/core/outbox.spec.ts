@@ -50,7 +50,8 @@ class TestSmtpServer {
       const { SMTPTransport } = await import('@adonisjs/mail/transports/smtp')
       const mailers = mail.config.mailers as Record<string, () => any>
       const original = mailers.smtp
-      mailers.smtp = () => new SMTPTransport({ host: '127.0.0.1', port: this.port, secure: false, ignoreTLS: true })
+      mailers.smtp = () =>
+        new SMTPTransport({ host: '127.0.0.1', port: this.port, secure: false, ignoreTLS: true })
       await mail.close('smtp')
       this.#restore = async () => {
         mailers.smtp = original
@@ -62,9 +63,11 @@ class TestSmtpServer {
   #listen(port: number) {
     return new Promise<number>((resolve, reject) => {
       const server = this.#server!
-      server.server.once('error', reject)
+      /* SMTPServer re-emits socket errors on itself; without a listener they would crash the run. */
+      server.once('error', reject)
       server.listen(port, '127.0.0.1', () => {
-        server.server.off('error', reject)
+        server.off('error', reject)
+        server.on('error', () => {})
         resolve((server.server.address() as { port: number }).port)
       })
     })
@@ -91,7 +94,14 @@ function decodeWords(value: string) {
     .replace(/=\?utf-8\?([QB])\?([^?]*)\?=/gi, (_, encoding: string, text: string) =>
       encoding.toUpperCase() === 'B'
         ? Buffer.from(text, 'base64').toString('utf8')
-        : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (__, hex) => String.fromCharCode(Number.parseInt(hex, 16))), 'latin1').toString('utf8')
+        : Buffer.from(
+            text
+              .replace(/_/g, ' ')
+              .replace(/=([0-9A-F]{2})/gi, (__, hex) =>
+                String.fromCharCode(Number.parseInt(hex, 16))
+              ),
+            'latin1'
+          ).toString('utf8')
     )
 }
 
@@ -106,7 +116,9 @@ function parse(raw: string) {
   let body = rest.join('\n\n')
   const encoding = (headers['content-transfer-encoding'] ?? '').toLowerCase()
   if (encoding === 'quoted-printable') {
-    const bytes = body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, hex) => String.fromCharCode(Number.parseInt(hex, 16)))
+    const bytes = body
+      .replace(/=\r?\n/g, '')
+      .replace(/=([0-9A-F]{2})/gi, (_, hex) => String.fromCharCode(Number.parseInt(hex, 16)))
     body = Buffer.from(bytes, 'latin1').toString('utf8')
   } else if (encoding === 'base64') {
     body = Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8')
@@ -144,7 +156,9 @@ test.group('Outbox / SMTP delivery', (group) => {
     }
   })
 
-  test('a queued e-mail reaches the SMTP server with recipient, subject and Polish text intact', async ({ assert }) => {
+  test('a queued e-mail reaches the SMTP server with recipient, subject and Polish text intact', async ({
+    assert,
+  }) => {
     const queued = await outbox.enqueueEmail(letter())
     /* The sync queue delivers at once; delivering again must not send twice. */
     const delivered = await outbox.deliver(queued.id)
@@ -173,8 +187,12 @@ test.group('Outbox / SMTP delivery', (group) => {
   }).timeout(20_000)
 
   test('the same idempotency key twice gives one row and one e-mail', async ({ assert }) => {
-    const first = await outbox.enqueueEmail(letter({ idempotencyKey: 'decyzja-podatkowa-2026-0042' }))
-    const second = await outbox.enqueueEmail(letter({ idempotencyKey: 'decyzja-podatkowa-2026-0042', subject: 'Inny temat' }))
+    const first = await outbox.enqueueEmail(
+      letter({ idempotencyKey: 'decyzja-podatkowa-2026-0042' })
+    )
+    const second = await outbox.enqueueEmail(
+      letter({ idempotencyKey: 'decyzja-podatkowa-2026-0042', subject: 'Inny temat' })
+    )
     assert.equal(second.id, first.id)
     const rows = await OutboxMessage.query().where('idempotency_key', 'decyzja-podatkowa-2026-0042')
     assert.lengthOf(rows, 1)
@@ -182,7 +200,9 @@ test.group('Outbox / SMTP delivery', (group) => {
     assert.lengthOf(smtp.messages, 1)
   }).timeout(20_000)
 
-  test('with the server down: attempts 1, still pending, the error kept, a retry time in the future; failed after 5', async ({ assert }) => {
+  test('with the server down: attempts 1, still pending, the error kept, a retry time in the future; failed after 5', async ({
+    assert,
+  }) => {
     await smtp.stop()
     const before = DateTime.now()
     const queued = await outbox.enqueueEmail(letter())
@@ -193,7 +213,10 @@ test.group('Outbox / SMTP delivery', (group) => {
     assert.match(row.lastError!, /ECONNREFUSED|connect/i)
     assert.isNotNull(row.nextAttemptAt)
     assert.isTrue(row.nextAttemptAt! > before, 'next attempt in the future')
-    assert.isTrue(row.nextAttemptAt! <= DateTime.now().plus({ minutes: 1, seconds: 5 }), 'first retry after about a minute')
+    assert.isTrue(
+      row.nextAttemptAt! <= DateTime.now().plus({ minutes: 1, seconds: 5 }),
+      'first retry after about a minute'
+    )
 
     /* Not due yet: the retry schedule leaves it alone. */
     assert.equal(await outbox.retryDue(), 0)
@@ -235,7 +258,10 @@ test.group('Outbox / capture mode', (group) => {
     }
   })
 
-  test('a captured message is kept, not sent, and the staff outbox shows it', async ({ client, assert }) => {
+  test('a captured message is kept, not sent, and the staff outbox shows it', async ({
+    client,
+    assert,
+  }) => {
     const queued = await outbox.enqueueEmail(letter())
     const row = await OutboxMessage.findOrFail(queued.id)
     assert.equal(row.status, 'captured')
@@ -243,30 +269,54 @@ test.group('Outbox / capture mode', (group) => {
     assert.isNull(row.sentAt)
 
     const admin = await StaffUser.findByOrFail('login', 'informatyk')
-    const list = await client.get('/panel/admin/wiadomosci').withGuard('staff').loginAs(admin).withSession({ staff_login_at: Date.now() })
+    const list = await client
+      .get('/panel/admin/wiadomosci')
+      .withGuard('staff')
+      .loginAs(admin)
+      .withSession({ staff_login_at: Date.now() })
     list.assertStatus(200)
     assert.include(list.text(), 'zofia.dabrowska@example.pl')
     assert.include(list.text(), 'Przypomnienie: rata podatku od nieruchomości')
     assert.include(list.text(), 'zatrzymana (tryb demo)')
 
-    const filtered = await client.get('/panel/admin/wiadomosci?status=sent').withGuard('staff').loginAs(admin).withSession({ staff_login_at: Date.now() })
+    const filtered = await client
+      .get('/panel/admin/wiadomosci?status=sent')
+      .withGuard('staff')
+      .loginAs(admin)
+      .withSession({ staff_login_at: Date.now() })
     assert.include(filtered.text(), 'Brak wiadomości.')
 
     const manager = await makeStaff('kierownik', ['manager'])
-    const detail = await client.get(`/panel/admin/wiadomosci/${queued.id}`).withGuard('staff').loginAs(manager).withSession({ staff_login_at: Date.now() })
+    const detail = await client
+      .get(`/panel/admin/wiadomosci/${queued.id}`)
+      .withGuard('staff')
+      .loginAs(manager)
+      .withSession({ staff_login_at: Date.now() })
     detail.assertStatus(200)
     assert.include(detail.text(), 'Kwota do zapłaty: 412,50 zł.')
 
-    const missing = await client.get('/panel/admin/wiadomosci/999999').withGuard('staff').loginAs(admin).withSession({ staff_login_at: Date.now() })
+    const missing = await client
+      .get('/panel/admin/wiadomosci/999999')
+      .withGuard('staff')
+      .loginAs(admin)
+      .withSession({ staff_login_at: Date.now() })
     missing.assertStatus(404)
   })
 
   test('a clerk cannot read the outbox', async ({ client }) => {
     const queued = await outbox.enqueueEmail(letter())
     const clerk = await makeStaff('jkowalski', ['clerk'])
-    const list = await client.get('/panel/admin/wiadomosci').withGuard('staff').loginAs(clerk).withSession({ staff_login_at: Date.now() })
+    const list = await client
+      .get('/panel/admin/wiadomosci')
+      .withGuard('staff')
+      .loginAs(clerk)
+      .withSession({ staff_login_at: Date.now() })
     list.assertStatus(403)
-    const detail = await client.get(`/panel/admin/wiadomosci/${queued.id}`).withGuard('staff').loginAs(clerk).withSession({ staff_login_at: Date.now() })
+    const detail = await client
+      .get(`/panel/admin/wiadomosci/${queued.id}`)
+      .withGuard('staff')
+      .loginAs(clerk)
+      .withSession({ staff_login_at: Date.now() })
     detail.assertStatus(403)
   })
 })

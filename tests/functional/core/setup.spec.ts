@@ -38,7 +38,11 @@ async function emptyDatabase() {
 }
 
 async function countAdmins() {
-  const row = await db.from('staff_users').where('roles', 'like', '%admin%').count('* as total').first()
+  const row = await db
+    .from('staff_users')
+    .where('roles', 'like', '%admin%')
+    .count('* as total')
+    .first()
   return Number(row.total)
 }
 
@@ -58,13 +62,22 @@ test.group('Setup wizard', (group) => {
     assert.include(form.text(), 'enctype="multipart/form-data"')
   })
 
-  test('completes once: office profile, first administrator and an audit entry', async ({ client, assert }) => {
-    const response = await client.post('/setup').header('referer', '/setup').fields(setupForm()).withCsrfToken().redirects(0)
+  test('completes once: office profile, first administrator and an audit entry', async ({
+    client,
+    assert,
+  }) => {
+    const response = await client
+      .post('/setup')
+      .header('referer', '/setup')
+      .fields(setupForm())
+      .withCsrfToken()
+      .redirects(0)
     response.assertStatus(302)
     response.assertHeader('location', '/panel/logowanie')
     response.assertFlashMessage('notification', {
       type: 'success',
-      message: 'Konfiguracja zakończona. Zaloguj się jako administrator i włącz weryfikację dwuetapową.',
+      message:
+        'Konfiguracja zakończona. Zaloguj się jako administrator i włącz weryfikację dwuetapową.',
     })
 
     const profile = await OfficeProfile.query().firstOrFail()
@@ -98,8 +111,16 @@ test.group('Setup wizard', (group) => {
     login.assertStatus(200)
   })
 
-  test('after setup /setup is 404 for GET and POST and no second administrator appears', async ({ client, assert }) => {
-    await client.post('/setup').header('referer', '/setup').fields(setupForm()).withCsrfToken().redirects(0)
+  test('after setup /setup is 404 for GET and POST and no second administrator appears', async ({
+    client,
+    assert,
+  }) => {
+    await client
+      .post('/setup')
+      .header('referer', '/setup')
+      .fields(setupForm())
+      .withCsrfToken()
+      .redirects(0)
     assert.equal(await countAdmins(), 1)
 
     const again = await client.get('/setup').redirects(0)
@@ -109,7 +130,13 @@ test.group('Setup wizard', (group) => {
     const second = await client
       .post('/setup')
       .header('referer', '/setup')
-      .fields(setupForm({ name: 'Urząd Przejęty', adminLogin: 'intruz', adminEmail: 'intruz@example.com' }))
+      .fields(
+        setupForm({
+          name: 'Urząd Przejęty',
+          adminLogin: 'intruz',
+          adminEmail: 'intruz@example.com',
+        })
+      )
       .withCsrfToken()
       .redirects(0)
     second.assertStatus(404)
@@ -120,28 +147,63 @@ test.group('Setup wizard', (group) => {
     assert.equal(await auditCount('setup.completed'), 1)
   })
 
-  test('even with the cached state forgotten, an existing administrator closes the wizard', async ({ client, assert }) => {
-    await client.post('/setup').header('referer', '/setup').fields(setupForm()).withCsrfToken().redirects(0)
+  test('even with the cached state forgotten, an existing administrator closes the wizard', async ({
+    client,
+    assert,
+  }) => {
+    await client
+      .post('/setup')
+      .header('referer', '/setup')
+      .fields(setupForm())
+      .withCsrfToken()
+      .redirects(0)
     await resetSharedState()
-    const response = await client.post('/setup').header('referer', '/setup').fields(setupForm({ adminLogin: 'drugi' })).withCsrfToken().redirects(0)
+    const response = await client
+      .post('/setup')
+      .header('referer', '/setup')
+      .fields(setupForm({ adminLogin: 'drugi' }))
+      .withCsrfToken()
+      .redirects(0)
     response.assertStatus(404)
     assert.equal(await countAdmins(), 1)
   })
 
-  test('invalid NIP, REGON, account number and postal code: Polish errors naming each field', async ({ client, assert }) => {
+  test('invalid NIP, REGON, account number and postal code: Polish errors naming each field', async ({
+    client,
+    assert,
+  }) => {
     const response = await client
       .post('/setup')
       .header('referer', '/setup')
-      .fields(setupForm({ nip: '521-301-72-29', regon: '012345678', bankAccount: '61 1090 1014 0000 0712 1981 2875', postalCode: '581-00' }))
+      .fields(
+        setupForm({
+          nip: '521-301-72-29',
+          regon: '012345678',
+          bankAccount: '61 1090 1014 0000 0712 1981 2875',
+          postalCode: '581-00',
+        })
+      )
       .withCsrfToken()
       .redirects(0)
     response.assertStatus(302)
     response.assertHeader('location', '/setup')
     const errors = response.flashMessage('inputErrorsBag') as Record<string, string[]>
-    assert.match(errors.nip[0], /^Pole „NIP” nie zawiera poprawnego numeru NIP \(błędna cyfra kontrolna\)\.$/)
-    assert.match(errors.regon[0], /^Pole „REGON” nie zawiera poprawnego numeru REGON \(błędna cyfra kontrolna\)\.$/)
-    assert.match(errors.bankAccount[0], /^Pole „Numer rachunku bankowego” nie zawiera poprawnego numeru rachunku bankowego \(błędna cyfra kontrolna\)\.$/)
-    assert.equal(errors.postalCode[0], 'Pole „Kod pocztowy” nie zawiera poprawnego kodu pocztowego (oczekiwany format NN-NNN, np. 00-950).')
+    assert.match(
+      errors.nip[0],
+      /^Pole „NIP” nie zawiera poprawnego numeru NIP \(błędna cyfra kontrolna\)\.$/
+    )
+    assert.match(
+      errors.regon[0],
+      /^Pole „REGON” nie zawiera poprawnego numeru REGON \(błędna cyfra kontrolna\)\.$/
+    )
+    assert.match(
+      errors.bankAccount[0],
+      /^Pole „Numer rachunku bankowego” nie zawiera poprawnego numeru rachunku bankowego \(błędna cyfra kontrolna\)\.$/
+    )
+    assert.equal(
+      errors.postalCode[0],
+      'Pole „Kod pocztowy” nie zawiera poprawnego kodu pocztowego (oczekiwany format NN-NNN, np. 00-950).'
+    )
     assert.notProperty(errors, 'name')
     /* The typed values come back (except the password) so nothing has to be retyped. */
     assert.equal(response.flashMessage('city'), 'Świdnica')
@@ -153,11 +215,17 @@ test.group('Setup wizard', (group) => {
   })
 
   test('the errors are shown on the form next to their fields', async ({ client, assert }) => {
-    const page = await client
-      .get('/setup')
-      .withFlashMessages({ inputErrorsBag: { nip: ['Pole „NIP” nie zawiera poprawnego numeru NIP (błędna cyfra kontrolna).'] }, nip: '521-301-72-29' })
+    const page = await client.get('/setup').withFlashMessages({
+      inputErrorsBag: {
+        nip: ['Pole „NIP” nie zawiera poprawnego numeru NIP (błędna cyfra kontrolna).'],
+      },
+      nip: '521-301-72-29',
+    })
     page.assertStatus(200)
-    assert.include(page.text(), 'Pole „NIP” nie zawiera poprawnego numeru NIP (błędna cyfra kontrolna).')
+    assert.include(
+      page.text(),
+      'Pole „NIP” nie zawiera poprawnego numeru NIP (błędna cyfra kontrolna).'
+    )
     assert.include(page.text(), 'id="f-nip-error"')
     assert.include(page.text(), 'value="521-301-72-29"')
   })
@@ -178,30 +246,72 @@ test.group('Setup wizard', (group) => {
   })
 
   test('a common password is refused and nothing is created', async ({ client, assert }) => {
-    const response = await client.post('/setup').header('referer', '/setup').fields(setupForm({ password: 'qwerty123', password_confirmation: 'qwerty123' })).withCsrfToken().redirects(0)
+    const response = await client
+      .post('/setup')
+      .header('referer', '/setup')
+      .fields(setupForm({ password: 'qwerty123', password_confirmation: 'qwerty123' }))
+      .withCsrfToken()
+      .redirects(0)
     response.assertStatus(302)
     response.assertHeader('location', '/setup')
     const errors = response.flashMessage('inputErrorsBag') as Record<string, string[]>
-    assert.equal(errors.password[0], 'To hasło jest zbyt popularne i znajduje się na liście haseł, które wyciekły. Wybierz inne.')
+    assert.equal(
+      errors.password[0],
+      'To hasło jest zbyt popularne i znajduje się na liście haseł, które wyciekły. Wybierz inne.'
+    )
     assert.isUndefined(response.flashMessage('password'))
     assert.equal(await countAdmins(), 0)
     assert.isNull(await OfficeProfile.query().first())
   })
 
-  test('a short password, one containing the login, or a mismatched confirmation is refused', async ({ client, assert }) => {
-    const short = await client.post('/setup').header('referer', '/setup').fields(setupForm({ password: 'krótkie', password_confirmation: 'krótkie' })).withCsrfToken().redirects(0)
-    assert.include((short.flashMessage('inputErrorsBag') as any).password[0], 'co najmniej 8 znaków')
+  test('a short password, one containing the login, or a mismatched confirmation is refused', async ({
+    client,
+    assert,
+  }) => {
+    const short = await client
+      .post('/setup')
+      .header('referer', '/setup')
+      .fields(setupForm({ password: 'krótkie', password_confirmation: 'krótkie' }))
+      .withCsrfToken()
+      .redirects(0)
+    assert.include(
+      (short.flashMessage('inputErrorsBag') as any).password[0],
+      'co najmniej 8 znaków'
+    )
 
-    const withLogin = await client.post('/setup').header('referer', '/setup').fields(setupForm({ password: 'kwisniewski-1918', password_confirmation: 'kwisniewski-1918' })).withCsrfToken().redirects(0)
-    assert.equal((withLogin.flashMessage('inputErrorsBag') as any).password[0], 'Hasło nie może zawierać Twojego loginu ani adresu e-mail.')
+    const withLogin = await client
+      .post('/setup')
+      .header('referer', '/setup')
+      .fields(
+        setupForm({ password: 'kwisniewski-1918', password_confirmation: 'kwisniewski-1918' })
+      )
+      .withCsrfToken()
+      .redirects(0)
+    assert.equal(
+      (withLogin.flashMessage('inputErrorsBag') as any).password[0],
+      'Hasło nie może zawierać Twojego loginu ani adresu e-mail.'
+    )
 
-    const mismatch = await client.post('/setup').header('referer', '/setup').fields(setupForm({ password_confirmation: 'inne hasło zupełnie' })).withCsrfToken().redirects(0)
-    assert.equal((mismatch.flashMessage('inputErrorsBag') as any).password_confirmation[0], 'Hasło i jego powtórzenie muszą być takie same.')
+    const mismatch = await client
+      .post('/setup')
+      .header('referer', '/setup')
+      .fields(setupForm({ password_confirmation: 'inne hasło zupełnie' }))
+      .withCsrfToken()
+      .redirects(0)
+    assert.equal(
+      (mismatch.flashMessage('inputErrorsBag') as any).password_confirmation[0],
+      'Hasło i jego powtórzenie muszą być takie same.'
+    )
     assert.equal(await countAdmins(), 0)
   })
 
   test('setup from outside the office network is 404', async ({ client, assert }) => {
-    const response = await client.post('/setup').header('X-Forwarded-For', '203.0.113.7').fields(setupForm()).withCsrfToken().redirects(0)
+    const response = await client
+      .post('/setup')
+      .header('X-Forwarded-For', '203.0.113.7')
+      .fields(setupForm())
+      .withCsrfToken()
+      .redirects(0)
     response.assertStatus(404)
     assert.equal(await countAdmins(), 0)
   })

@@ -22,7 +22,14 @@ test.group('Network zones / staff pages from outside the office', (group) => {
   test('every staff page answers 404 with the ordinary Polish page', async ({ client, assert }) => {
     const missing = await client.get('/takiej-strony-nie-ma').headers(OUTSIDE)
     missing.assertStatus(404)
-    for (const path of ['/panel/logowanie', '/panel/logowanie/kod', '/panel', '/panel/admin/pracownicy', '/panel/admin/dziennik', '/setup']) {
+    for (const path of [
+      '/panel/logowanie',
+      '/panel/logowanie/kod',
+      '/panel',
+      '/panel/admin/pracownicy',
+      '/panel/admin/dziennik',
+      '/setup',
+    ]) {
       const response = await client.get(path).headers(OUTSIDE).redirects(0)
       assert.equal(response.status(), 404, path)
       assert.include(response.text(), NOT_FOUND_TITLE, path)
@@ -34,34 +41,69 @@ test.group('Network zones / staff pages from outside the office', (group) => {
     }
   })
 
-  test('a login attempt from outside does nothing: 404, no audit entry, no throttle count', async ({ client, assert }) => {
+  test('a login attempt from outside does nothing: 404, no audit entry, no throttle count', async ({
+    client,
+    assert,
+  }) => {
     await makeStaff('jkowalski', ['clerk'])
-    const response = await client.post('/panel/logowanie').headers(OUTSIDE).form({ login: 'jkowalski', password: PASSWORD }).withCsrfToken().redirects(0)
+    const response = await client
+      .post('/panel/logowanie')
+      .headers(OUTSIDE)
+      .form({ login: 'jkowalski', password: PASSWORD })
+      .withCsrfToken()
+      .redirects(0)
     response.assertStatus(404)
     assert.include(response.text(), NOT_FOUND_TITLE)
-    const audit = await db.from('audit_entries').whereIn('action', ['auth.login', 'auth.login_failed']).count('* as total').first()
+    const audit = await db
+      .from('audit_entries')
+      .whereIn('action', ['auth.login', 'auth.login_failed'])
+      .count('* as total')
+      .first()
     assert.equal(Number(audit.total), 0)
     const counters = await db.from('rate_limits').count('* as total').first()
     assert.equal(Number(counters.total), 0)
   })
 
-  test('even a signed-in administrator gets 404 once outside the office network', async ({ client }) => {
+  test('even a signed-in administrator gets 404 once outside the office network', async ({
+    client,
+  }) => {
     const admin = await StaffUser.findByOrFail('login', 'informatyk')
-    const inside = await client.get('/panel/admin/pracownicy').withGuard('staff').loginAs(admin).withSession({ staff_login_at: Date.now() }).redirects(0)
+    const inside = await client
+      .get('/panel/admin/pracownicy')
+      .withGuard('staff')
+      .loginAs(admin)
+      .withSession({ staff_login_at: Date.now() })
+      .redirects(0)
     inside.assertStatus(200)
-    const outside = await client.get('/panel/admin/pracownicy').headers(OUTSIDE).withGuard('staff').loginAs(admin).withSession({ staff_login_at: Date.now() }).redirects(0)
+    const outside = await client
+      .get('/panel/admin/pracownicy')
+      .headers(OUTSIDE)
+      .withGuard('staff')
+      .loginAs(admin)
+      .withSession({ staff_login_at: Date.now() })
+      .redirects(0)
     outside.assertStatus(404)
   })
 
-  test('a forged X-Forwarded-For naming the office LAN does not get through the proxy', async ({ client }) => {
+  test('a forged X-Forwarded-For naming the office LAN does not get through the proxy', async ({
+    client,
+  }) => {
     /* The visitor sends "127.0.0.1"; the proxy appends the address it really saw. */
-    const forged = await client.get('/panel/logowanie').header('X-Forwarded-For', '127.0.0.1, 203.0.113.7').redirects(0)
+    const forged = await client
+      .get('/panel/logowanie')
+      .header('X-Forwarded-For', '127.0.0.1, 203.0.113.7')
+      .redirects(0)
     forged.assertStatus(404)
-    const ipv6 = await client.get('/panel/logowanie').header('X-Forwarded-For', '::1, 2001:db8::7').redirects(0)
+    const ipv6 = await client
+      .get('/panel/logowanie')
+      .header('X-Forwarded-For', '::1, 2001:db8::7')
+      .redirects(0)
     ipv6.assertStatus(404)
   })
 
-  test('the setup wizard is not reachable from outside either, even before setup', async ({ client }) => {
+  test('the setup wizard is not reachable from outside either, even before setup', async ({
+    client,
+  }) => {
     await db.from('staff_users').delete()
     await db.from('office_profiles').delete()
     await resetSharedState()
@@ -90,9 +132,17 @@ test.group('Network zones / staff pages from the office LAN', (group) => {
     }
   })
 
-  test('a clerk on the LAN signs in and the audit entry records the visitor address, not the proxy', async ({ client, assert }) => {
+  test('a clerk on the LAN signs in and the audit entry records the visitor address, not the proxy', async ({
+    client,
+    assert,
+  }) => {
     await makeStaff('jkowalski', ['clerk'])
-    const response = await client.post('/panel/logowanie').headers(OFFICE_LAN).form({ login: 'jkowalski', password: PASSWORD }).withCsrfToken().redirects(0)
+    const response = await client
+      .post('/panel/logowanie')
+      .headers(OFFICE_LAN)
+      .form({ login: 'jkowalski', password: PASSWORD })
+      .withCsrfToken()
+      .redirects(0)
     response.assertStatus(302)
     response.assertHeader('location', '/panel')
     const entry = await db.from('audit_entries').where('action', 'auth.login').first()
@@ -114,7 +164,15 @@ test.group('Network zones / public pages', (group) => {
 
   test('answer from anywhere', async ({ client, assert }) => {
     for (const headers of [OUTSIDE, { 'X-Forwarded-For': '2001:db8::7' }, {}]) {
-      for (const path of ['/', '/kontakt', '/deklaracja-dostepnosci', '/ochrona-danych', '/konto/logowanie', '/konto/rejestracja', '/konto/przypomnij-haslo']) {
+      for (const path of [
+        '/',
+        '/kontakt',
+        '/deklaracja-dostepnosci',
+        '/ochrona-danych',
+        '/konto/logowanie',
+        '/konto/rejestracja',
+        '/konto/przypomnij-haslo',
+      ]) {
         const response = await client.get(path).headers(headers).redirects(0)
         assert.equal(response.status(), 200, `${path} ${JSON.stringify(headers)}`)
       }
@@ -129,7 +187,12 @@ test.group('Network zones / public pages', (group) => {
   test('the resident login works from outside the office', async ({ client }) => {
     const { makeResident } = await import('#tests/helpers')
     await makeResident('anna.nowak@example.pl')
-    const response = await client.post('/konto/logowanie').headers(OUTSIDE).form({ email: 'anna.nowak@example.pl', password: PASSWORD }).withCsrfToken().redirects(0)
+    const response = await client
+      .post('/konto/logowanie')
+      .headers(OUTSIDE)
+      .form({ email: 'anna.nowak@example.pl', password: PASSWORD })
+      .withCsrfToken()
+      .redirects(0)
     response.assertStatus(302)
     response.assertHeader('location', '/konto')
   })

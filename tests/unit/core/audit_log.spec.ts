@@ -16,11 +16,14 @@ class MemoryAuditTable {
       const builder: any = {
         select: () => builder,
         where: (column: string, op: string, value: number) => {
-          if (column === 'id' && op === '>') filtered = filtered.filter((row) => Number(row.id) > value)
+          if (column === 'id' && op === '>')
+            filtered = filtered.filter((row) => Number(row.id) > value)
           return builder
         },
         orderBy: (column: string, dir = 'asc') => {
-          filtered.sort((a: any, b: any) => (dir === 'desc' ? -1 : 1) * (Number(a[column]) - Number(b[column])))
+          filtered.sort(
+            (a: any, b: any) => (dir === 'desc' ? -1 : 1) * (Number(a[column]) - Number(b[column]))
+          )
           return builder
         },
         limit: (n: number) => {
@@ -38,7 +41,8 @@ class MemoryAuditTable {
       from: () => query(),
       table: () => ({
         insert: async (row: Omit<AuditRow, 'id'>) => {
-          if (table.rows.some((existing) => existing.prev_hash === row.prev_hash)) throw new Error('UNIQUE constraint failed: audit_entries.prev_hash')
+          if (table.rows.some((existing) => existing.prev_hash === row.prev_hash))
+            throw new Error('UNIQUE constraint failed: audit_entries.prev_hash')
           const id = table.rows.reduce((max, existing) => Math.max(max, Number(existing.id)), 0) + 1
           table.rows.push({ id, ...row })
         },
@@ -52,15 +56,34 @@ const ACTOR = { realm: 'staff' as const, id: 7, label: 'jkowalski' }
 async function logWithEntries(count: number) {
   const table = new MemoryAuditTable()
   const log = new AuditLog()
-  const actions = ['auth.login', 'staff.created', 'office.updated', 'staff.roles_changed', 'auth.logout', 'resident.registered']
+  const actions = [
+    'auth.login',
+    'staff.created',
+    'office.updated',
+    'staff.roles_changed',
+    'auth.logout',
+    'resident.registered',
+  ]
   for (let i = 0; i < count; i++) {
-    await log.record({ actor: ACTOR, action: actions[i % actions.length], subjectType: 'staff_user', subjectId: i + 1, ip: '192.168.10.15', details: { krok: i } }, table.client())
+    await log.record(
+      {
+        actor: ACTOR,
+        action: actions[i % actions.length],
+        subjectType: 'staff_user',
+        subjectId: i + 1,
+        ip: '192.168.10.15',
+        details: { krok: i },
+      },
+      table.client()
+    )
   }
   return { table, log }
 }
 
 test.group('Audit log / hash chain', () => {
-  test('each entry links to the previous one; the first to the genesis hash', async ({ assert }) => {
+  test('each entry links to the previous one; the first to the genesis hash', async ({
+    assert,
+  }) => {
     const { table } = await logWithEntries(4)
     assert.lengthOf(table.rows, 4)
     assert.equal(table.rows[0].prev_hash, GENESIS_HASH)
@@ -99,7 +122,10 @@ test.group('Audit log / hash chain', () => {
   test('verify() reports an intact chain with the number of entries', async ({ assert }) => {
     const { table, log } = await logWithEntries(5)
     assert.deepEqual(await log.verify(table.client()), { checked: 5, broken: null })
-    assert.deepEqual(await new AuditLog().verify(new MemoryAuditTable().client()), { checked: 0, broken: null })
+    assert.deepEqual(await new AuditLog().verify(new MemoryAuditTable().client()), {
+      checked: 0,
+      broken: null,
+    })
   })
 
   test('verify() names the changed entry', async ({ assert }) => {
@@ -111,7 +137,9 @@ test.group('Audit log / hash chain', () => {
     assert.include(result.broken!.reason, 'changed')
   })
 
-  test('verify() notices a changed entry even when its own hash was recomputed', async ({ assert }) => {
+  test('verify() notices a changed entry even when its own hash was recomputed', async ({
+    assert,
+  }) => {
     const { table, log } = await logWithEntries(5)
     const row = table.rows[1]
     row.details = '{"krok":"podmienione"}'
@@ -142,7 +170,17 @@ test.group('Audit log / hash chain', () => {
     const table = new MemoryAuditTable()
     let prev = GENESIS_HASH
     for (let id = 1; id <= 2345; id++) {
-      const row = { occurred_at: new Date(Date.UTC(2026, 0, 1, 0, 0, id)).toISOString(), actor_realm: 'system', actor_id: null, actor_label: 'system', action: 'scheduler.tick', subject_type: null, subject_id: null, ip: null, details: '{}' }
+      const row = {
+        occurred_at: new Date(Date.UTC(2026, 0, 1, 0, 0, id)).toISOString(),
+        actor_realm: 'system',
+        actor_id: null,
+        actor_label: 'system',
+        action: 'scheduler.tick',
+        subject_type: null,
+        subject_id: null,
+        ip: null,
+        details: '{}',
+      }
       const hash = entryHash(prev, row)
       table.rows.push({ id, ...row, prev_hash: prev, hash })
       prev = hash
@@ -150,7 +188,8 @@ test.group('Audit log / hash chain', () => {
     const log = new AuditLog()
     assert.deepEqual(await log.verify(table.client()), { checked: 2345, broken: null })
     table.rows[1700].actor_label = 'ktoś'
-    assert.equal((await log.verify(table.client())).broken?.id, 1701)
+    const tampered = await log.verify(table.client())
+    assert.equal(tampered.broken?.id, 1701)
   })
 })
 
@@ -170,15 +209,33 @@ test.group('Audit log / what is stored', () => {
           totp_secret: 'KRSXG5CTMVRXEZLU',
           code: '123456',
           pesel: '44051401359',
-          applicant: { name: 'Anna Nowak', PESEL: '02270803628', address: { city: 'Testowo', otpCode: '654321' } },
+          applicant: {
+            name: 'Anna Nowak',
+            PESEL: '02270803628',
+            address: { city: 'Testowo', otpCode: '654321' },
+          },
           roles: ['clerk'],
         },
       },
       table.client()
     )
     const stored = table.rows[0].details
-    assert.deepEqual(JSON.parse(stored), { login: 'anowak', applicant: { name: 'Anna Nowak', address: { city: 'Testowo' } }, roles: ['clerk'] })
-    for (const secret of ['zielona', 'inne hasło', 'abc123', 'def456', 'KRSXG5', '123456', '44051401359', '02270803628', '654321']) {
+    assert.deepEqual(JSON.parse(stored), {
+      login: 'anowak',
+      applicant: { name: 'Anna Nowak', address: { city: 'Testowo' } },
+      roles: ['clerk'],
+    })
+    for (const secret of [
+      'zielona',
+      'inne hasło',
+      'abc123',
+      'def456',
+      'KRSXG5',
+      '123456',
+      '44051401359',
+      '02270803628',
+      '654321',
+    ]) {
       assert.notInclude(stored, secret)
     }
   })
@@ -189,19 +246,38 @@ test.group('Audit log / what is stored', () => {
       {
         actor: ACTOR,
         action: 'declaration.imported',
-        details: { count: 2, people: [{ name: 'Jan Kowalski', pesel: '44051401359' }, { name: 'Anna Nowak', password: 'tajne hasło' }], tags: ['a', 'b'] },
+        details: {
+          count: 2,
+          people: [
+            { name: 'Jan Kowalski', pesel: '44051401359' },
+            { name: 'Anna Nowak', password: 'tajne hasło' },
+          ],
+          tags: ['a', 'b'],
+        },
       },
       table.client()
     )
     const stored = table.rows[0].details
-    assert.deepEqual(JSON.parse(stored), { count: 2, people: [{ name: 'Jan Kowalski' }, { name: 'Anna Nowak' }], tags: ['a', 'b'] })
+    assert.deepEqual(JSON.parse(stored), {
+      count: 2,
+      people: [{ name: 'Jan Kowalski' }, { name: 'Anna Nowak' }],
+      tags: ['a', 'b'],
+    })
     assert.notInclude(stored, '44051401359')
     assert.notInclude(stored, 'tajne')
   })
 
-  test('the actor label is cut to 200 characters and an empty subject is null', async ({ assert }) => {
+  test('the actor label is cut to 200 characters and an empty subject is null', async ({
+    assert,
+  }) => {
     const table = new MemoryAuditTable()
-    await new AuditLog().record({ actor: { realm: 'anonymous', id: null, label: 'x'.repeat(500) }, action: 'auth.login_failed' }, table.client())
+    await new AuditLog().record(
+      {
+        actor: { realm: 'anonymous', id: null, label: 'x'.repeat(500) },
+        action: 'auth.login_failed',
+      },
+      table.client()
+    )
     const row = table.rows[0]
     assert.lengthOf(row.actor_label, 200)
     assert.isNull(row.subject_type)

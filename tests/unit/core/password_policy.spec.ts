@@ -6,7 +6,10 @@ import { newPasswordValidator, residentRegisterValidator } from '#core/validator
 test.group('Password policy / length', () => {
   test('needs at least 8 characters, counted as characters and not bytes', ({ assert }) => {
     assert.equal(PASSWORD_MIN, 8)
-    assert.equal(passwordProblem('żółw7ka'), 'Hasło musi mieć co najmniej 8 znaków (zalecamy 15 lub więcej).')
+    assert.equal(
+      passwordProblem('żółw7ka'),
+      'Hasło musi mieć co najmniej 8 znaków (zalecamy 15 lub więcej).'
+    )
     assert.isNull(passwordProblem('żółwiczk'))
     assert.isNull(passwordProblem('kot w butach'))
     assert.include(passwordProblem('') ?? '', 'co najmniej 8 znaków')
@@ -31,16 +34,32 @@ test.group('Password policy / length', () => {
 
   test('the form validators accept 128 characters and refuse 7', async ({ assert }) => {
     const long = 'ą'.repeat(60) + 'x'.repeat(68)
-    const valid = await newPasswordValidator.validate({ password: long, password_confirmation: long })
+    const valid = await newPasswordValidator.validate({
+      password: long,
+      password_confirmation: long,
+    })
     assert.equal(valid.password, long, 'the password must reach the hasher unchanged')
-    await assert.rejects(() => newPasswordValidator.validate({ password: 'krótkie', password_confirmation: 'krótkie' }))
-    await assert.rejects(() => residentRegisterValidator.validate({ fullName: 'Anna Nowak', email: 'anna@example.pl', password: 'x'.repeat(129), password_confirmation: 'x'.repeat(129), consent: 'on' }))
+    await assert.rejects(() =>
+      newPasswordValidator.validate({ password: 'krótkie', password_confirmation: 'krótkie' })
+    )
+    await assert.rejects(() =>
+      residentRegisterValidator.validate({
+        fullName: 'Anna Nowak',
+        email: 'anna@example.pl',
+        password: 'x'.repeat(129),
+        password_confirmation: 'x'.repeat(129),
+        consent: 'on',
+      })
+    )
   })
 })
 
 test.group('Password policy / no truncation', () => {
-  test('two 100-character passwords differing only in the last character hash differently', async ({ assert }) => {
-    const base = 'Ścieżka rowerowa z Gniezna do Poznania ma sześćdziesiąt kilometrów i prowadzi przez pola i lasy '
+  test('two 100-character passwords differing only in the last character hash differently', async ({
+    assert,
+  }) => {
+    const base =
+      'Ścieżka rowerowa z Gniezna do Poznania ma sześćdziesiąt kilometrów i prowadzi przez pola i lasy '
     const first = (base + 'abcdefgh').slice(0, 99) + 'A'
     const second = (base + 'abcdefgh').slice(0, 99) + 'B'
     assert.lengthOf([...first], 100)
@@ -57,8 +76,16 @@ test.group('Password policy / no truncation', () => {
 
 test.group('Password policy / common and personal passwords', () => {
   test('refuses passwords from the common and breached list, whatever the case', ({ assert }) => {
-    const message = 'To hasło jest zbyt popularne i znajduje się na liście haseł, które wyciekły. Wybierz inne.'
-    for (const password of ['qwerty123', 'QWERTY123', '12345678', 'haslo123', 'Polska123', '1qaz2wsx']) {
+    const message =
+      'To hasło jest zbyt popularne i znajduje się na liście haseł, które wyciekły. Wybierz inne.'
+    for (const password of [
+      'qwerty123',
+      'QWERTY123',
+      '12345678',
+      'haslo123',
+      'Polska123',
+      '1qaz2wsx',
+    ]) {
       assert.equal(passwordProblem(password), message, password)
     }
   })

@@ -33,10 +33,15 @@ test.group('TOTP', () => {
     const previous = totp.generate(SECRET, NOW - 30_000)
     assert.isNull(totp.verify(SECRET, previous, used, NOW))
     /* The next step's code is still fine. */
-    assert.equal(totp.verify(SECRET, totp.generate(SECRET, NOW + 30_000), used, NOW + 30_000), STEP + 1)
+    assert.equal(
+      totp.verify(SECRET, totp.generate(SECRET, NOW + 30_000), used, NOW + 30_000),
+      STEP + 1
+    )
   })
 
-  test('the adjacent step on either side is accepted (clock drift), two steps away is not', ({ assert }) => {
+  test('the adjacent step on either side is accepted (clock drift), two steps away is not', ({
+    assert,
+  }) => {
     assert.equal(totp.verify(SECRET, totp.generate(SECRET, NOW - 30_000), null, NOW), STEP - 1)
     assert.equal(totp.verify(SECRET, totp.generate(SECRET, NOW + 30_000), null, NOW), STEP + 1)
     const twoBack = totp.generate(SECRET, NOW - 60_000)
@@ -51,7 +56,15 @@ test.group('TOTP', () => {
     const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0')
     const near = [-1, 0, 1].map((offset) => totp.generate(SECRET, NOW + offset * 30_000))
     if (!near.includes(wrong)) assert.isNull(totp.verify(SECRET, wrong, null, NOW))
-    for (const bad of ['', '12345', '1234567', 'abcdef', `${code}0`, `-${code.slice(1)}`, `${code.slice(0, 3)}-${code.slice(3)}`]) {
+    for (const bad of [
+      '',
+      '12345',
+      '1234567',
+      'abcdef',
+      `${code}0`,
+      `-${code.slice(1)}`,
+      `${code.slice(0, 3)}-${code.slice(3)}`,
+    ]) {
       assert.isNull(totp.verify(SECRET, bad, null, NOW), bad)
     }
     /* The right code for another secret is wrong for this one. */
@@ -66,7 +79,8 @@ test.group('TOTP', () => {
     assert.notInclude(stored, secret)
     assert.equal(totp.decrypt(stored), secret)
     const middle = Math.floor(stored.length / 2)
-    const tampered = stored.slice(0, middle) + (stored[middle] === 'A' ? 'B' : 'A') + stored.slice(middle + 1)
+    const tampered =
+      stored.slice(0, middle) + (stored[middle] === 'A' ? 'B' : 'A') + stored.slice(middle + 1)
     assert.isNull(totp.decrypt(tampered))
     assert.include(totp.uri(secret, 'jkowalski'), 'issuer=Ratusz')
   })
