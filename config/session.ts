@@ -12,10 +12,14 @@ const sessionConfig = defineConfig({
    */
   cookieName: secure ? '__Host-ratusz' : 'ratusz_session',
   clearWithBrowser: true,
-  /* Idle timeout; the absolute timeout is enforced by the session_timeouts middleware. */
+  /*
+   * The session travels in an encrypted cookie, so anonymous pages with a form
+   * cost no database write; signed-in sessions are also rows in auth_sessions
+   * (session_registry), which is what logout, expiry and disabling delete.
+   */
   age: '30m',
   cookie: { path: '/', httpOnly: true, secure, sameSite: 'lax' },
-  store: env.get('SESSION_DRIVER', 'database'),
+  store: env.get('SESSION_DRIVER', 'cookie'),
   stores: {
     cookie: stores.cookie(),
     database: stores.database({ tableName: 'sessions', gcProbability: 2 }),

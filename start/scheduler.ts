@@ -15,7 +15,7 @@ schedules.register({
 
 schedules.register({
   id: 'core.prune-rate-limits',
-  description: 'Remove expired login throttling entries',
+  description: 'Remove expired login throttling entries and ended sign-in sessions',
   cron: '17 3 * * *',
   job: () => import('#core/jobs/prune_rate_limits_job'),
   payload: {},

@@ -5,7 +5,7 @@ import { residentLoginValidator } from '#core/validators/auth_validators'
 import { LoginThrottle, throttleMessage } from '#core/services/login_throttle'
 import { residentAccounts } from '#core/services/resident_accounts'
 import auditLog from '#core/services/audit_log'
-import { signOut } from '#core/services/realm_sessions'
+import { signIn, signOut } from '#core/services/realm_sessions'
 
 const throttle = new LoginThrottle('resident')
 
@@ -15,7 +15,7 @@ export default class ResidentSessionController {
   }
 
   async store(ctx: HttpContext) {
-    const { request, response, session, view, auth } = ctx
+    const { request, response, session, view } = ctx
     const { email, password } = await request.validateUsing(residentLoginValidator)
     const ip = request.ip()
     const audit = (action: string, id: number | null, details: Record<string, unknown> = {}) =>
@@ -61,13 +61,7 @@ export default class ResidentSessionController {
       })
       return response.redirect().toRoute('resident.login.show')
     }
-    await auth.use('resident').login(resident)
-    session.put('resident_login_at', Date.now())
-    try {
-      await session.tag(resident.sessionTag)
-    } catch {
-      /* memory store in tests */
-    }
+    await signIn(ctx, 'resident', resident)
     resident.lastLoginAt = DateTime.now()
     await resident.save()
     await audit('auth.login', resident.id)

@@ -40,8 +40,4 @@ export default class Resident extends compose(BaseModel, AuthFinder) {
 
   @column.dateTime({ autoCreate: true, autoUpdate: true })
   declare updatedAt: DateTime
-
-  get sessionTag(): string {
-    return `resident:${this.id}`
-  }
 }

@@ -75,8 +75,4 @@ export default class StaffUser extends compose(BaseModel, AuthFinder) {
   get hasTotp(): boolean {
     return this.totpEnabledAt !== null && this.totpSecret !== null
   }
-
-  get sessionTag(): string {
-    return `staff:${this.id}`
-  }
 }

@@ -1,7 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
-import app from '@adonisjs/core/services/app'
-import { SessionCollection } from '@adonisjs/session'
 import StaffUser from '#core/models/staff_user'
+import { sessionRegistry } from '#core/services/session_registry'
 import auditLog, { type AuditActor } from '#core/services/audit_log'
 import { type StaffRole } from '#core/services/roles'
 
@@ -117,14 +116,8 @@ export const staffDirectory = {
     if (!changes.isActive || changes.resetTotp) await this.endSessions(user)
   },
 
-  /** Ends every session of a staff member (works with the database session store). */
+  /** Ends every session of a staff member: the next request of any of them is signed out. */
   async endSessions(user: StaffUser) {
-    try {
-      const sessions = await app.container.make(SessionCollection)
-      for (const session of await sessions.tagged(user.sessionTag))
-        await sessions.destroy(session.id)
-    } catch {
-      /* Stores without tagging: the staff middleware still refuses disabled accounts. */
-    }
+    await sessionRegistry.endAll('staff', user.id)
   },
 }

@@ -5,6 +5,7 @@ import auditLog from '#core/services/audit_log'
 import totp from '#core/services/totp'
 import { LoginThrottle, type ThrottleState } from '#core/services/login_throttle'
 import { SESSION_LIMITS } from '#core/services/session_limits'
+import { signIn } from '#core/services/realm_sessions'
 
 export const staffThrottle = new LoginThrottle('staff')
 const totpThrottle = new LoginThrottle('staff-totp')
@@ -124,15 +125,8 @@ export class StaffLogin {
   }
 
   async complete(user: StaffUser, method: 'password' | 'totp') {
-    const { session, auth } = this.ctx
-    session.forget('pending_staff')
-    await auth.use('staff').login(user)
-    session.put('staff_login_at', Date.now())
-    try {
-      await session.tag(user.sessionTag)
-    } catch {
-      /* The memory store used in tests cannot tag sessions. */
-    }
+    this.ctx.session.forget('pending_staff')
+    await signIn(this.ctx, 'staff', user)
     user.lastLoginAt = DateTime.now()
     await user.save()
     await this.#audit('auth.login', user.id, user.login, { method })

@@ -111,9 +111,7 @@ test.group('Access / role × route matrix', (group) => {
       for (const role of ROLES) {
         const response = await client
           .get(url)
-          .withGuard('staff')
-          .loginAs(users[role])
-          .withSession({ staff_login_at: Date.now() })
+          .signedIn('staff', users[role])
           .redirects(0)
         const expected = allowedRoles(route.pattern).includes(role) ? 200 : 403
         if (response.status() !== expected)
@@ -128,9 +126,7 @@ test.group('Access / role × route matrix', (group) => {
         failures.push(`anonymous GET ${url}: ${anonymous.status()} ${anonymous.header('location')}`)
       const asResident = await client
         .get(url)
-        .withGuard('resident')
-        .loginAs(resident)
-        .withSession({ resident_login_at: Date.now(), staff_login_at: Date.now() })
+        .signedIn('resident', resident)
         .redirects(0)
       if (asResident.status() !== 302 || asResident.header('location') !== '/panel/logowanie')
         failures.push(`resident GET ${url}: ${asResident.status()}`)
@@ -171,9 +167,7 @@ test.group('Access / role × route matrix', (group) => {
       for (const role of ROLES.filter((r) => !allowedRoles(route.pattern).includes(r))) {
         const response = await client
           .post(url)
-          .withGuard('staff')
-          .loginAs(users[role])
-          .withSession({ staff_login_at: Date.now() })
+          .signedIn('staff', users[role])
           .form(form)
           .withCsrfToken()
           .redirects(0)
@@ -215,9 +209,7 @@ test.group('Access / staff accounts', (group) => {
     }
     const response = await client
       .post(`/panel/admin/pracownicy/${clerk.id}`)
-      .withGuard('staff')
-      .loginAs(admin)
-      .withSession({ staff_login_at: Date.now() })
+      .signedIn('staff', admin)
       .form({
         'fullName': 'Jan Kowalski',
         'email': 'jan.kowalski@testowa.localhost',
@@ -264,9 +256,7 @@ test.group('Access / staff accounts', (group) => {
     const response = await client
       .post(`/panel/admin/pracownicy/${clerk.id}`)
       .header('referer', `/panel/admin/pracownicy/${clerk.id}`)
-      .withGuard('staff')
-      .loginAs(admin)
-      .withSession({ staff_login_at: Date.now() })
+      .signedIn('staff', admin)
       .form({
         fullName: 'Jan Kowalski',
         email: 'jan@testowa.localhost',
@@ -289,9 +279,7 @@ test.group('Access / staff accounts', (group) => {
     const response = await client
       .post(`/panel/admin/pracownicy/${clerk.id}`)
       .header('referer', `/panel/admin/pracownicy/${clerk.id}`)
-      .withGuard('staff')
-      .loginAs(admin)
-      .withSession({ staff_login_at: Date.now() })
+      .signedIn('staff', admin)
       .form({
         'fullName': 'Jan Kowalski',
         'email': 'jan@testowa.localhost',
@@ -313,9 +301,7 @@ test.group('Access / staff accounts', (group) => {
     const clerk = await makeStaff('jkowalski', ['clerk'])
     const response = await client
       .post(`/panel/admin/pracownicy/${clerk.id}`)
-      .withGuard('staff')
-      .loginAs(clerk)
-      .withSession({ staff_login_at: Date.now() })
+      .signedIn('staff', clerk)
       .form({
         'fullName': 'Jan Kowalski',
         'email': 'jkowalski@testowa.localhost',
@@ -336,9 +322,7 @@ test.group('Access / staff accounts', (group) => {
     const newPassword = 'nowe hasło urzędnika 2026'
     const response = await client
       .post('/panel/haslo')
-      .withGuard('staff')
-      .loginAs(clerk)
-      .withSession({ staff_login_at: Date.now() })
+      .signedIn('staff', clerk)
       .form({
         'current_password': PASSWORD,
         'password': newPassword,
@@ -378,9 +362,7 @@ test.group('Access / staff accounts', (group) => {
     for (const form of attempts) {
       const response = await client
         .post(`/panel/admin/pracownicy/${admin.id}`)
-        .withGuard('staff')
-        .loginAs(admin)
-        .withSession({ staff_login_at: Date.now() })
+        .signedIn('staff', admin)
         .form(form)
         .withCsrfToken()
         .redirects(0)
@@ -396,9 +378,7 @@ test.group('Access / staff accounts', (group) => {
 
     const page = await client
       .get(`/panel/admin/pracownicy/${admin.id}`)
-      .withGuard('staff')
-      .loginAs(admin)
-      .withSession({ staff_login_at: Date.now() })
+      .signedIn('staff', admin)
       .withFlashMessages({ notification: { type: 'error', message: LAST_ADMIN } })
     assert.include(page.text(), LAST_ADMIN)
   })
@@ -408,9 +388,7 @@ test.group('Access / staff accounts', (group) => {
     await makeStaff('zastepca', ['admin'])
     const response = await client
       .post(`/panel/admin/pracownicy/${admin.id}`)
-      .withGuard('staff')
-      .loginAs(admin)
-      .withSession({ staff_login_at: Date.now() })
+      .signedIn('staff', admin)
       .form({
         'fullName': 'Test informatyk',
         'email': 'informatyk@testowa.localhost',
@@ -432,9 +410,7 @@ test.group('Access / staff accounts', (group) => {
     const clerk = await makeStaff('jkowalski', ['clerk'])
     await client
       .post(`/panel/admin/pracownicy/${clerk.id}`)
-      .withGuard('staff')
-      .loginAs(admin)
-      .withSession({ staff_login_at: Date.now() })
+      .signedIn('staff', admin)
       .form({
         'fullName': 'Test jkowalski',
         'email': 'jkowalski@testowa.localhost',
@@ -457,9 +433,7 @@ test.group('Access / staff accounts', (group) => {
     /* Saving without a role change does not claim one (nor an enable/disable). */
     await client
       .post(`/panel/admin/pracownicy/${clerk.id}`)
-      .withGuard('staff')
-      .loginAs(admin)
-      .withSession({ staff_login_at: Date.now() })
+      .signedIn('staff', admin)
       .form({
         'fullName': 'Jan Kowalski',
         'email': 'jkowalski@testowa.localhost',
@@ -486,9 +460,7 @@ test.group('Access / staff accounts', (group) => {
 
     const disable = await client
       .post(`/panel/admin/pracownicy/${clerk.id}`)
-      .withGuard('staff')
-      .loginAs(admin)
-      .withSession({ staff_login_at: Date.now() })
+      .signedIn('staff', admin)
       .form({
         'fullName': 'Test jkowalski',
         'email': 'jkowalski@testowa.localhost',

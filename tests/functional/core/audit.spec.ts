@@ -295,9 +295,7 @@ test.group('Audit log / admin page', (group) => {
     const admin = await StaffUser.findByOrFail('login', 'informatyk')
     const all = await client
       .get('/panel/admin/dziennik')
-      .withGuard('staff')
-      .loginAs(admin)
-      .withSession({ staff_login_at: Date.now() })
+      .signedIn('staff', admin)
     all.assertStatus(200)
     assert.include(all.text(), '<h1>Dziennik zdarzeń</h1>')
     all.assertHeader('cache-control', 'no-store')
@@ -309,9 +307,7 @@ test.group('Audit log / admin page', (group) => {
 
     const filtered = await client
       .get('/panel/admin/dziennik?action=staff.created')
-      .withGuard('staff')
-      .loginAs(admin)
-      .withSession({ staff_login_at: Date.now() })
+      .signedIn('staff', admin)
     filtered.assertStatus(200)
     const rows = tableBody(filtered.text())
     assert.include(rows, '<td>staff.created</td>')
@@ -323,23 +319,17 @@ test.group('Audit log / admin page', (group) => {
 
     const prefix = await client
       .get('/panel/admin/dziennik?action=auth.')
-      .withGuard('staff')
-      .loginAs(admin)
-      .withSession({ staff_login_at: Date.now() })
+      .signedIn('staff', admin)
     assert.include(prefix.text(), 'Wpisy: 2')
 
     const none = await client
       .get('/panel/admin/dziennik?action=nie.istnieje')
-      .withGuard('staff')
-      .loginAs(admin)
-      .withSession({ staff_login_at: Date.now() })
+      .signedIn('staff', admin)
     assert.include(none.text(), 'Brak wpisów spełniających kryteria.')
 
     const byActor = await client
       .get('/panel/admin/dziennik?actor=jkowalski')
-      .withGuard('staff')
-      .loginAs(admin)
-      .withSession({ staff_login_at: Date.now() })
+      .signedIn('staff', admin)
     assert.include(byActor.text(), 'Wpisy: 3')
   })
 
@@ -353,9 +343,7 @@ test.group('Audit log / admin page', (group) => {
         actor: '<script>alert(1)</script>',
         subject: '1; DROP TABLE audit_entries',
       })
-      .withGuard('staff')
-      .loginAs(admin)
-      .withSession({ staff_login_at: Date.now() })
+      .signedIn('staff', admin)
     injection.assertStatus(200)
     assert.include(injection.text(), 'Brak wpisów spełniających kryteria.')
     assert.notInclude(injection.text(), '<script>alert(1)</script>')
@@ -372,18 +360,14 @@ test.group('Audit log / admin page', (group) => {
     const admin = await StaffUser.findByOrFail('login', 'informatyk')
     const intact = await client
       .get('/panel/admin/dziennik?verify=1')
-      .withGuard('staff')
-      .loginAs(admin)
-      .withSession({ staff_login_at: Date.now() })
+      .signedIn('staff', admin)
     assert.include(intact.text(), `Dziennik jest spójny: sprawdzono ${SAMPLE.length} wpisów.`)
 
     await disableAppendOnly()
     await db.from('audit_entries').where('id', rows[3].id).update({ ip: '10.0.0.1' })
     const broken = await client
       .get('/panel/admin/dziennik?verify=1')
-      .withGuard('staff')
-      .loginAs(admin)
-      .withSession({ staff_login_at: Date.now() })
+      .signedIn('staff', admin)
     assert.include(broken.text(), `Łańcuch wpisów jest przerwany przy wpisie nr ${rows[3].id}.`)
   })
 
@@ -393,9 +377,7 @@ test.group('Audit log / admin page', (group) => {
       const user = await makeStaff(`user-${role}`, [role])
       const response = await client
         .get('/panel/admin/dziennik')
-        .withGuard('staff')
-        .loginAs(user)
-        .withSession({ staff_login_at: Date.now() })
+        .signedIn('staff', user)
       response.assertStatus(403)
       assert.include(response.text(), 'Brak dostępu')
       assert.notInclude(response.text(), 'resident.registered')

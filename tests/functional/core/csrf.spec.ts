@@ -202,9 +202,7 @@ test.group('CSRF / other state changes', (group) => {
     const clerk = await makeStaff('jkowalski', ['clerk'])
     const response = await client
       .post(`/panel/admin/pracownicy/${clerk.id}`)
-      .withGuard('staff')
-      .loginAs(admin)
-      .withSession({ staff_login_at: Date.now() })
+      .signedIn('staff', admin)
       .form({
         fullName: 'Jan Kowalski',
         email: 'jan@testowa.localhost',
@@ -234,9 +232,7 @@ test.group('CSRF / other state changes', (group) => {
     const staff = await StaffUser.findByOrFail('login', 'informatyk')
     const staffLogout = await client
       .post('/panel/wyloguj')
-      .withGuard('staff')
-      .loginAs(staff)
-      .withSession({ staff_login_at: Date.now() })
+      .signedIn('staff', staff)
       .redirects(0)
     staffLogout.assertStatus(302)
     staffLogout.assertSession('auth_staff', staff.id)
@@ -257,9 +253,7 @@ test.group('CSRF / GET never changes state', (group) => {
 
     const staffLogout = await client
       .get('/panel/wyloguj')
-      .withGuard('staff')
-      .loginAs(staff)
-      .withSession({ staff_login_at: Date.now() })
+      .signedIn('staff', staff)
       .redirects(0)
     staffLogout.assertStatus(404)
 
@@ -270,26 +264,20 @@ test.group('CSRF / GET never changes state', (group) => {
     ]) {
       const response = await client
         .get(path)
-        .withGuard('staff')
-        .loginAs(staff)
-        .withSession({ staff_login_at: Date.now() })
+        .signedIn('staff', staff)
         .redirects(0)
       assert.oneOf(response.status(), [200, 404], path)
     }
     /* Method spoofing only applies to POST: ?_method=POST on a GET is ignored. */
     const spoofed = await client
       .get('/panel/wyloguj?_method=POST')
-      .withGuard('staff')
-      .loginAs(staff)
-      .withSession({ staff_login_at: Date.now() })
+      .signedIn('staff', staff)
       .redirects(0)
     spoofed.assertStatus(404)
 
     const edit = await client
       .get(`/panel/admin/pracownicy/${clerk.id}?roles=admin&isActive=0`)
-      .withGuard('staff')
-      .loginAs(staff)
-      .withSession({ staff_login_at: Date.now() })
+      .signedIn('staff', staff)
       .redirects(0)
     edit.assertStatus(200)
     await clerk.refresh()

@@ -62,25 +62,19 @@ test.group('Headers / security headers', (group) => {
       assert,
       await client
         .get('/panel')
-        .withGuard('staff')
-        .loginAs(admin)
-        .withSession({ staff_login_at: Date.now() }),
+        .signedIn('staff', admin),
       'dashboard'
     )
     assertSecurityHeaders(
       assert,
       await client
         .get('/panel/admin/dziennik')
-        .withGuard('staff')
-        .loginAs(admin)
-        .withSession({ staff_login_at: Date.now() }),
+        .signedIn('staff', admin),
       'audit'
     )
     const forbidden = await client
       .get('/panel/admin/dziennik')
-      .withGuard('staff')
-      .loginAs(clerk)
-      .withSession({ staff_login_at: Date.now() })
+      .signedIn('staff', clerk)
     forbidden.assertStatus(403)
     assertSecurityHeaders(assert, forbidden, '403')
     const outside = await client.get('/panel/logowanie').header('X-Forwarded-For', '203.0.113.7')
@@ -97,9 +91,7 @@ test.group('Headers / security headers', (group) => {
       await client.get('/panel/logowanie'),
       await client
         .get('/panel/admin/pracownicy')
-        .withGuard('staff')
-        .loginAs(admin)
-        .withSession({ staff_login_at: Date.now() }),
+        .signedIn('staff', admin),
     ]
     for (const page of pages) {
       const html = page.text()
@@ -126,18 +118,14 @@ test.group('Headers / security headers', (group) => {
     ]) {
       const response = await client
         .get(path)
-        .withGuard('staff')
-        .loginAs(admin)
-        .withSession({ staff_login_at: Date.now() })
+        .signedIn('staff', admin)
       response.assertStatus(200)
       assert.equal(response.header('cache-control'), 'no-store', path)
     }
     for (const path of ['/konto', '/konto/haslo']) {
       const response = await client
         .get(path)
-        .withGuard('resident')
-        .loginAs(resident)
-        .withSession({ resident_login_at: Date.now() })
+        .signedIn('resident', resident)
       response.assertStatus(200)
       assert.equal(response.header('cache-control'), 'no-store', path)
     }
@@ -234,9 +222,7 @@ test.group('Headers / stored XSS renders escaped', (group) => {
     })
     const page = await client
       .get('/panel/admin/urzad')
-      .withGuard('staff')
-      .loginAs(admin)
-      .withSession({ staff_login_at: Date.now() })
+      .signedIn('staff', admin)
     page.assertStatus(200)
     assert.notInclude(page.text(), '<script>alert(3)</script>')
     assert.notInclude(page.text(), '<script>alert(4)</script>')
@@ -259,22 +245,16 @@ test.group('Headers / stored XSS renders escaped', (group) => {
 
     const list = await client
       .get('/panel/admin/pracownicy')
-      .withGuard('staff')
-      .loginAs(admin)
-      .withSession({ staff_login_at: Date.now() })
+      .signedIn('staff', admin)
     assert.notInclude(list.text(), '<svg onload=alert(5)>')
     const edit = await client
       .get(`/panel/admin/pracownicy/${user.id}`)
-      .withGuard('staff')
-      .loginAs(admin)
-      .withSession({ staff_login_at: Date.now() })
+      .signedIn('staff', admin)
     assert.notInclude(edit.text(), '<svg onload=alert(5)>')
     assert.include(edit.text(), '&lt;svg onload=alert(5)&gt;')
     const audit = await client
       .get('/panel/admin/dziennik')
-      .withGuard('staff')
-      .loginAs(admin)
-      .withSession({ staff_login_at: Date.now() })
+      .signedIn('staff', admin)
     assert.notInclude(audit.text(), '<script>alert(6)</script>')
     assert.include(audit.text(), '&lt;script&gt;alert(6)&lt;/script&gt;')
   })

@@ -271,9 +271,7 @@ test.group('Outbox / capture mode', (group) => {
     const admin = await StaffUser.findByOrFail('login', 'informatyk')
     const list = await client
       .get('/panel/admin/wiadomosci')
-      .withGuard('staff')
-      .loginAs(admin)
-      .withSession({ staff_login_at: Date.now() })
+      .signedIn('staff', admin)
     list.assertStatus(200)
     assert.include(list.text(), 'zofia.dabrowska@example.pl')
     assert.include(list.text(), 'Przypomnienie: rata podatku od nieruchomości')
@@ -281,25 +279,19 @@ test.group('Outbox / capture mode', (group) => {
 
     const filtered = await client
       .get('/panel/admin/wiadomosci?status=sent')
-      .withGuard('staff')
-      .loginAs(admin)
-      .withSession({ staff_login_at: Date.now() })
+      .signedIn('staff', admin)
     assert.include(filtered.text(), 'Brak wiadomości.')
 
     const manager = await makeStaff('kierownik', ['manager'])
     const detail = await client
       .get(`/panel/admin/wiadomosci/${queued.id}`)
-      .withGuard('staff')
-      .loginAs(manager)
-      .withSession({ staff_login_at: Date.now() })
+      .signedIn('staff', manager)
     detail.assertStatus(200)
     assert.include(detail.text(), 'Kwota do zapłaty: 412,50 zł.')
 
     const missing = await client
       .get('/panel/admin/wiadomosci/999999')
-      .withGuard('staff')
-      .loginAs(admin)
-      .withSession({ staff_login_at: Date.now() })
+      .signedIn('staff', admin)
     missing.assertStatus(404)
   })
 
@@ -308,15 +300,11 @@ test.group('Outbox / capture mode', (group) => {
     const clerk = await makeStaff('jkowalski', ['clerk'])
     const list = await client
       .get('/panel/admin/wiadomosci')
-      .withGuard('staff')
-      .loginAs(clerk)
-      .withSession({ staff_login_at: Date.now() })
+      .signedIn('staff', clerk)
     list.assertStatus(403)
     const detail = await client
       .get(`/panel/admin/wiadomosci/${queued.id}`)
-      .withGuard('staff')
-      .loginAs(clerk)
-      .withSession({ staff_login_at: Date.now() })
+      .signedIn('staff', clerk)
     detail.assertStatus(403)
   })
 })

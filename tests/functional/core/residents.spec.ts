@@ -545,18 +545,14 @@ test.group('Residents / sign-in and sessions', (group) => {
     const resident = await makeResident('jan.nowak@example.pl')
     const before = await client
       .get('/konto')
-      .withGuard('resident')
-      .loginAs(resident)
-      .withSession({ resident_login_at: Date.now() })
+      .signedIn('resident', resident)
       .redirects(0)
     before.assertStatus(200)
     resident.isActive = false
     await resident.save()
     const after = await client
       .get('/konto')
-      .withGuard('resident')
-      .loginAs(resident)
-      .withSession({ resident_login_at: Date.now() })
+      .signedIn('resident', resident)
       .redirects(0)
     after.assertStatus(302)
     after.assertHeader('location', '/konto/logowanie')
@@ -574,9 +570,7 @@ test.group('Residents / sign-in and sessions', (group) => {
     for (const path of ['/panel', '/panel/admin/pracownicy', '/panel/haslo']) {
       const response = await client
         .get(path)
-        .withGuard('resident')
-        .loginAs(resident)
-        .withSession({ resident_login_at: Date.now(), staff_login_at: Date.now() })
+        .signedIn('resident', resident)
         .redirects(0)
       response.assertStatus(302)
       response.assertHeader('location', '/panel/logowanie')
