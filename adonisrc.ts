@@ -50,5 +50,6 @@ export default defineConfig({
     { pattern: 'resources/views/**/*.edge', reloadServer: false },
     { pattern: 'resources/lang/**/*.{json,yaml}', reloadServer: false },
     { pattern: 'public/**', reloadServer: false },
+    { pattern: 'resources/data/**', reloadServer: false },
   ],
 })

@@ -75,6 +75,11 @@ const children = new Set<ChildProcess>()
 
 /* ---------- processes ---------- */
 
+/* The same V8 flags the production service runs with (config/node_flags.json). */
+const PRODUCTION_NODE_FLAGS: string[] = JSON.parse(
+  readFileSync(new URL('../config/node_flags.json', import.meta.url), 'utf8')
+).production
+
 function spawnPinned(args: string[], options: { cwd: string; log: string }) {
   const command = SERVER_CPU ? 'taskset' : process.execPath
   const argv = SERVER_CPU ? ['-c', SERVER_CPU, process.execPath, ...args] : args
@@ -271,7 +276,7 @@ const bareBefore = await load(barePort, { path: '/' })
 // 2. app cold start
 const appLog = join(LOG_DIR, 'server.log')
 const spawnedAt = performance.now()
-const app = spawnPinned(['bin/server.js'], { cwd: BUILD_DIR, log: appLog })
+const app = spawnPinned([...PRODUCTION_NODE_FLAGS, 'bin/server.js'], { cwd: BUILD_DIR, log: appLog })
 const coldStartMs = await waitUntilUp(APP_PORT, app, spawnedAt, appLog)
 console.log(`bench: app answered GET /up ${coldStartMs.toFixed(0)} ms after spawn`)
 
