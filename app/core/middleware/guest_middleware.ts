@@ -4,7 +4,9 @@ import type { NextFn } from '@adonisjs/core/types/http'
 /** Login and registration pages send an already signed-in user to their dashboard. */
 export default class GuestMiddleware {
   async handle(ctx: HttpContext, next: NextFn, options: { guard: 'staff' | 'resident' }) {
-    if (await ctx.auth.use(options.guard).check()) {
+    const guard = ctx.auth.use(options.guard)
+    /* Asking the guard throws and catches an exception inside; a visitor without the session key is a guest anyway. */
+    if (ctx.session.has(guard.sessionKeyName) && (await guard.check())) {
       return ctx.response
         .redirect()
         .toRoute(options.guard === 'staff' ? 'staff.dashboard' : 'resident.dashboard')
