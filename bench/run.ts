@@ -276,7 +276,10 @@ const bareBefore = await load(barePort, { path: '/' })
 // 2. app cold start
 const appLog = join(LOG_DIR, 'server.log')
 const spawnedAt = performance.now()
-const app = spawnPinned([...PRODUCTION_NODE_FLAGS, 'bin/server.js'], { cwd: BUILD_DIR, log: appLog })
+const app = spawnPinned([...PRODUCTION_NODE_FLAGS, 'bin/server.js'], {
+  cwd: BUILD_DIR,
+  log: appLog,
+})
 const coldStartMs = await waitUntilUp(APP_PORT, app, spawnedAt, appLog)
 console.log(`bench: app answered GET /up ${coldStartMs.toFixed(0)} ms after spawn`)
 

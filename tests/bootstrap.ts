@@ -24,17 +24,15 @@ ApiRequest.macro(
     this.setup(async () => {
       const { default: db } = await import('@adonisjs/lucid/services/db')
       const now = Date.now()
-      await db
-        .table('auth_sessions')
-        .insert({
-          id,
-          realm,
-          account_id: user.id,
-          ip: '127.0.0.1',
-          user_agent: 'japa',
-          created_ms: now,
-          last_seen_ms: now,
-        })
+      await db.table('auth_sessions').insert({
+        id,
+        realm,
+        account_id: user.id,
+        ip: '127.0.0.1',
+        user_agent: 'japa',
+        created_ms: now,
+        last_seen_ms: now,
+      })
     })
     return this.withGuard(realm)
       .loginAs(user as any)

@@ -109,10 +109,7 @@ test.group('Access / role × route matrix', (group) => {
     for (const route of routes) {
       const url = fill(route.pattern, ids)
       for (const role of ROLES) {
-        const response = await client
-          .get(url)
-          .signedIn('staff', users[role])
-          .redirects(0)
+        const response = await client.get(url).signedIn('staff', users[role]).redirects(0)
         const expected = allowedRoles(route.pattern).includes(role) ? 200 : 403
         if (response.status() !== expected)
           failures.push(`${role} GET ${url}: ${response.status()}, expected ${expected}`)
@@ -124,10 +121,7 @@ test.group('Access / role × route matrix', (group) => {
       const anonymous = await client.get(url).redirects(0)
       if (anonymous.status() !== 302 || anonymous.header('location') !== '/panel/logowanie')
         failures.push(`anonymous GET ${url}: ${anonymous.status()} ${anonymous.header('location')}`)
-      const asResident = await client
-        .get(url)
-        .signedIn('resident', resident)
-        .redirects(0)
+      const asResident = await client.get(url).signedIn('resident', resident).redirects(0)
       if (asResident.status() !== 302 || asResident.header('location') !== '/panel/logowanie')
         failures.push(`resident GET ${url}: ${asResident.status()}`)
     }

@@ -293,9 +293,7 @@ test.group('Audit log / admin page', (group) => {
   test('lists entries newest first and filters by action', async ({ client, assert }) => {
     await recordSample()
     const admin = await StaffUser.findByOrFail('login', 'informatyk')
-    const all = await client
-      .get('/panel/admin/dziennik')
-      .signedIn('staff', admin)
+    const all = await client.get('/panel/admin/dziennik').signedIn('staff', admin)
     all.assertStatus(200)
     assert.include(all.text(), '<h1>Dziennik zdarzeń</h1>')
     all.assertHeader('cache-control', 'no-store')
@@ -317,9 +315,7 @@ test.group('Audit log / admin page', (group) => {
     }
     assert.include(filtered.text(), 'Wpisy: 1')
 
-    const prefix = await client
-      .get('/panel/admin/dziennik?action=auth.')
-      .signedIn('staff', admin)
+    const prefix = await client.get('/panel/admin/dziennik?action=auth.').signedIn('staff', admin)
     assert.include(prefix.text(), 'Wpisy: 2')
 
     const none = await client
@@ -358,16 +354,12 @@ test.group('Audit log / admin page', (group) => {
   }) => {
     const rows = await recordSample()
     const admin = await StaffUser.findByOrFail('login', 'informatyk')
-    const intact = await client
-      .get('/panel/admin/dziennik?verify=1')
-      .signedIn('staff', admin)
+    const intact = await client.get('/panel/admin/dziennik?verify=1').signedIn('staff', admin)
     assert.include(intact.text(), `Dziennik jest spójny: sprawdzono ${SAMPLE.length} wpisów.`)
 
     await disableAppendOnly()
     await db.from('audit_entries').where('id', rows[3].id).update({ ip: '10.0.0.1' })
-    const broken = await client
-      .get('/panel/admin/dziennik?verify=1')
-      .signedIn('staff', admin)
+    const broken = await client.get('/panel/admin/dziennik?verify=1').signedIn('staff', admin)
     assert.include(broken.text(), `Łańcuch wpisów jest przerwany przy wpisie nr ${rows[3].id}.`)
   })
 
@@ -375,9 +367,7 @@ test.group('Audit log / admin page', (group) => {
     await recordSample()
     for (const role of ['clerk', 'manager', 'treasurer'] as const) {
       const user = await makeStaff(`user-${role}`, [role])
-      const response = await client
-        .get('/panel/admin/dziennik')
-        .signedIn('staff', user)
+      const response = await client.get('/panel/admin/dziennik').signedIn('staff', user)
       response.assertStatus(403)
       assert.include(response.text(), 'Brak dostępu')
       assert.notInclude(response.text(), 'resident.registered')

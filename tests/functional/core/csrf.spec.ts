@@ -230,10 +230,7 @@ test.group('CSRF / other state changes', (group) => {
     assert.equal(await auditCount('auth.logout'), 0)
 
     const staff = await StaffUser.findByOrFail('login', 'informatyk')
-    const staffLogout = await client
-      .post('/panel/wyloguj')
-      .signedIn('staff', staff)
-      .redirects(0)
+    const staffLogout = await client.post('/panel/wyloguj').signedIn('staff', staff).redirects(0)
     staffLogout.assertStatus(302)
     staffLogout.assertSession('auth_staff', staff.id)
   })
@@ -251,10 +248,7 @@ test.group('CSRF / GET never changes state', (group) => {
     const clerk = await makeStaff('jkowalski', ['clerk'])
     const before = await db.from('audit_entries').count('* as total').first()
 
-    const staffLogout = await client
-      .get('/panel/wyloguj')
-      .signedIn('staff', staff)
-      .redirects(0)
+    const staffLogout = await client.get('/panel/wyloguj').signedIn('staff', staff).redirects(0)
     staffLogout.assertStatus(404)
 
     for (const path of [
@@ -262,10 +256,7 @@ test.group('CSRF / GET never changes state', (group) => {
       '/panel/admin/pracownicy?login=hacker&roles=admin',
       '/panel/admin/pracownicy/999999/usun',
     ]) {
-      const response = await client
-        .get(path)
-        .signedIn('staff', staff)
-        .redirects(0)
+      const response = await client.get(path).signedIn('staff', staff).redirects(0)
       assert.oneOf(response.status(), [200, 404], path)
     }
     /* Method spoofing only applies to POST: ?_method=POST on a GET is ignored. */

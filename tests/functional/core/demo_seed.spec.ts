@@ -12,10 +12,18 @@ const root = fileURLToPath(new URL('../../../', import.meta.url))
 
 async function ace(args: string[], env: Record<string, string>) {
   try {
-    const { stdout, stderr } = await run('./ace', args, { cwd: root, env: { ...process.env, ...env }, timeout: 120_000 })
+    const { stdout, stderr } = await run('./ace', args, {
+      cwd: root,
+      env: { ...process.env, ...env },
+      timeout: 120_000,
+    })
     return { code: 0, stdout, stderr }
   } catch (error: any) {
-    return { code: error.code as number, stdout: String(error.stdout), stderr: String(error.stderr) }
+    return {
+      code: error.code as number,
+      stdout: String(error.stdout),
+      stderr: String(error.stderr),
+    }
   }
 }
 
@@ -25,12 +33,20 @@ test.group('Demo data and schedules', () => {
     const dir = await mkdtemp(join(tmpdir(), 'ratusz-demo-'))
     const env = { NODE_ENV: 'test', DB_CONNECTION: 'sqlite', RATUSZ_DATA: dir, RATUSZ_DEMO: 'true' }
     try {
-      assert.equal((await ace(['migration:run', '--force'], env)).code, 0)
+      const migrated = await ace(['migration:run', '--force'], env)
+      assert.equal(migrated.code, 0, migrated.stderr)
       const seeded = await ace(['demo:seed', '--json'], env)
       assert.equal(seeded.code, 0, seeded.stderr)
       const logins = JSON.parse(seeded.stdout.trim().split('\n').pop()!)
       const byLogin = Object.fromEntries(logins.map((entry: any) => [entry.login, entry]))
-      assert.properties(byLogin, ['admin', 'sekretarz', 'skarbnik', 'urzednik', 'nauczyciel', 'mieszkaniec@przykladowa.localhost'])
+      assert.properties(byLogin, [
+        'admin',
+        'sekretarz',
+        'skarbnik',
+        'urzednik',
+        'nauczyciel',
+        'mieszkaniec@przykladowa.localhost',
+      ])
       assert.include(byLogin.admin.note, 'TOTP')
 
       const code = await ace(['demo:code', 'admin'], env)
@@ -47,7 +63,14 @@ test.group('Demo data and schedules', () => {
   test('periodic jobs are registered with five-field cron expressions', ({ assert }) => {
     assert.isTrue(schedules.definitions.has('core.outbox-retry'))
     assert.throws(
-      () => schedules.register({ id: 'bad', description: 'bad', cron: 'every minute', job: async () => ({ default: null }), payload: {} }),
+      () =>
+        schedules.register({
+          id: 'bad',
+          description: 'bad',
+          cron: 'every minute',
+          job: async () => ({ default: null }),
+          payload: {},
+        }),
       /not a five-field cron/
     )
     assert.isFalse(schedules.definitions.has('bad'))

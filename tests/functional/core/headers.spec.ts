@@ -58,23 +58,13 @@ test.group('Headers / security headers', (group) => {
     const clerk = await makeStaff('jkowalski', ['clerk'])
     assertSecurityHeaders(assert, await client.get('/panel/logowanie').redirects(0), 'staff login')
     assertSecurityHeaders(assert, await client.get('/panel').redirects(0), 'panel redirect')
+    assertSecurityHeaders(assert, await client.get('/panel').signedIn('staff', admin), 'dashboard')
     assertSecurityHeaders(
       assert,
-      await client
-        .get('/panel')
-        .signedIn('staff', admin),
-      'dashboard'
-    )
-    assertSecurityHeaders(
-      assert,
-      await client
-        .get('/panel/admin/dziennik')
-        .signedIn('staff', admin),
+      await client.get('/panel/admin/dziennik').signedIn('staff', admin),
       'audit'
     )
-    const forbidden = await client
-      .get('/panel/admin/dziennik')
-      .signedIn('staff', clerk)
+    const forbidden = await client.get('/panel/admin/dziennik').signedIn('staff', clerk)
     forbidden.assertStatus(403)
     assertSecurityHeaders(assert, forbidden, '403')
     const outside = await client.get('/panel/logowanie').header('X-Forwarded-For', '203.0.113.7')
@@ -89,9 +79,7 @@ test.group('Headers / security headers', (group) => {
       await client.get('/kontakt'),
       await client.get('/konto/logowanie'),
       await client.get('/panel/logowanie'),
-      await client
-        .get('/panel/admin/pracownicy')
-        .signedIn('staff', admin),
+      await client.get('/panel/admin/pracownicy').signedIn('staff', admin),
     ]
     for (const page of pages) {
       const html = page.text()
@@ -116,16 +104,12 @@ test.group('Headers / security headers', (group) => {
       '/panel/admin/dziennik',
       '/panel/admin/wiadomosci',
     ]) {
-      const response = await client
-        .get(path)
-        .signedIn('staff', admin)
+      const response = await client.get(path).signedIn('staff', admin)
       response.assertStatus(200)
       assert.equal(response.header('cache-control'), 'no-store', path)
     }
     for (const path of ['/konto', '/konto/haslo']) {
-      const response = await client
-        .get(path)
-        .signedIn('resident', resident)
+      const response = await client.get(path).signedIn('resident', resident)
       response.assertStatus(200)
       assert.equal(response.header('cache-control'), 'no-store', path)
     }
@@ -220,9 +204,7 @@ test.group('Headers / stored XSS renders escaped', (group) => {
       name: `Gmina "><script>alert(3)</script>`,
       openingHours: `</textarea><script>alert(4)</script>`,
     })
-    const page = await client
-      .get('/panel/admin/urzad')
-      .signedIn('staff', admin)
+    const page = await client.get('/panel/admin/urzad').signedIn('staff', admin)
     page.assertStatus(200)
     assert.notInclude(page.text(), '<script>alert(3)</script>')
     assert.notInclude(page.text(), '<script>alert(4)</script>')
@@ -243,18 +225,12 @@ test.group('Headers / stored XSS renders escaped', (group) => {
       .withCsrfToken()
       .redirects(0)
 
-    const list = await client
-      .get('/panel/admin/pracownicy')
-      .signedIn('staff', admin)
+    const list = await client.get('/panel/admin/pracownicy').signedIn('staff', admin)
     assert.notInclude(list.text(), '<svg onload=alert(5)>')
-    const edit = await client
-      .get(`/panel/admin/pracownicy/${user.id}`)
-      .signedIn('staff', admin)
+    const edit = await client.get(`/panel/admin/pracownicy/${user.id}`).signedIn('staff', admin)
     assert.notInclude(edit.text(), '<svg onload=alert(5)>')
     assert.include(edit.text(), '&lt;svg onload=alert(5)&gt;')
-    const audit = await client
-      .get('/panel/admin/dziennik')
-      .signedIn('staff', admin)
+    const audit = await client.get('/panel/admin/dziennik').signedIn('staff', admin)
     assert.notInclude(audit.text(), '<script>alert(6)</script>')
     assert.include(audit.text(), '&lt;script&gt;alert(6)&lt;/script&gt;')
   })

@@ -269,9 +269,7 @@ test.group('Outbox / capture mode', (group) => {
     assert.isNull(row.sentAt)
 
     const admin = await StaffUser.findByOrFail('login', 'informatyk')
-    const list = await client
-      .get('/panel/admin/wiadomosci')
-      .signedIn('staff', admin)
+    const list = await client.get('/panel/admin/wiadomosci').signedIn('staff', admin)
     list.assertStatus(200)
     assert.include(list.text(), 'zofia.dabrowska@example.pl')
     assert.include(list.text(), 'Przypomnienie: rata podatku od nieruchomości')
@@ -289,22 +287,16 @@ test.group('Outbox / capture mode', (group) => {
     detail.assertStatus(200)
     assert.include(detail.text(), 'Kwota do zapłaty: 412,50 zł.')
 
-    const missing = await client
-      .get('/panel/admin/wiadomosci/999999')
-      .signedIn('staff', admin)
+    const missing = await client.get('/panel/admin/wiadomosci/999999').signedIn('staff', admin)
     missing.assertStatus(404)
   })
 
   test('a clerk cannot read the outbox', async ({ client }) => {
     const queued = await outbox.enqueueEmail(letter())
     const clerk = await makeStaff('jkowalski', ['clerk'])
-    const list = await client
-      .get('/panel/admin/wiadomosci')
-      .signedIn('staff', clerk)
+    const list = await client.get('/panel/admin/wiadomosci').signedIn('staff', clerk)
     list.assertStatus(403)
-    const detail = await client
-      .get(`/panel/admin/wiadomosci/${queued.id}`)
-      .signedIn('staff', clerk)
+    const detail = await client.get(`/panel/admin/wiadomosci/${queued.id}`).signedIn('staff', clerk)
     detail.assertStatus(403)
   })
 })

@@ -543,17 +543,11 @@ test.group('Residents / sign-in and sessions', (group) => {
 
   test('a disabled resident loses access on the next request', async ({ client, assert }) => {
     const resident = await makeResident('jan.nowak@example.pl')
-    const before = await client
-      .get('/konto')
-      .signedIn('resident', resident)
-      .redirects(0)
+    const before = await client.get('/konto').signedIn('resident', resident).redirects(0)
     before.assertStatus(200)
     resident.isActive = false
     await resident.save()
-    const after = await client
-      .get('/konto')
-      .signedIn('resident', resident)
-      .redirects(0)
+    const after = await client.get('/konto').signedIn('resident', resident).redirects(0)
     after.assertStatus(302)
     after.assertHeader('location', '/konto/logowanie')
     const login = await client
@@ -568,10 +562,7 @@ test.group('Residents / sign-in and sessions', (group) => {
   test('a resident session never opens the staff panel', async ({ client }) => {
     const resident = await makeResident('jan.nowak@example.pl')
     for (const path of ['/panel', '/panel/admin/pracownicy', '/panel/haslo']) {
-      const response = await client
-        .get(path)
-        .signedIn('resident', resident)
-        .redirects(0)
+      const response = await client.get(path).signedIn('resident', resident).redirects(0)
       response.assertStatus(302)
       response.assertHeader('location', '/panel/logowanie')
     }

@@ -68,10 +68,7 @@ test.group('Network zones / staff pages from outside the office', (group) => {
     client,
   }) => {
     const admin = await StaffUser.findByOrFail('login', 'informatyk')
-    const inside = await client
-      .get('/panel/admin/pracownicy')
-      .signedIn('staff', admin)
-      .redirects(0)
+    const inside = await client.get('/panel/admin/pracownicy').signedIn('staff', admin).redirects(0)
     inside.assertStatus(200)
     const outside = await client
       .get('/panel/admin/pracownicy')
