@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import StaffUser from '#core/models/staff_user'
@@ -6,6 +8,8 @@ import totp from '#core/services/totp'
 import officeProfileService from '#core/services/office_profile_service'
 import setupState from '#core/services/setup_state'
 import type { StaffRole } from '#core/services/roles'
+
+const PROJECT_ROOT = fileURLToPath(new URL('../', import.meta.url))
 
 export const PASSWORD = 'zielona łąka nad Wisłą'
 export const TOTP_SECRET = 'KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU'
@@ -135,4 +139,25 @@ export async function auditCount(action: string, actorLabel?: string): Promise<n
   if (actorLabel) query.where('actor_label', actorLabel)
   const row = await query.count('* as total').first()
   return Number(row?.total ?? 0)
+}
+
+export interface AceRun {
+  exitCode: number
+  stdout: string
+  stderr: string
+}
+
+/** Runs ./ace as an operator would (own process, own database connection), capturing both streams and the exit code. */
+export function runAce(args: string[], env: Record<string, string> = {}): Promise<AceRun> {
+  return new Promise((resolve) => {
+    execFile(
+      './ace',
+      args,
+      { cwd: PROJECT_ROOT, env: { ...process.env, ...env, FORCE_COLOR: '0' }, timeout: 120_000 },
+      (error, stdout, stderr) => {
+        const exitCode = error ? (typeof error.code === 'number' ? error.code : -1) : 0
+        resolve({ exitCode, stdout, stderr })
+      }
+    )
+  })
 }

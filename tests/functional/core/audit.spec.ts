@@ -1,5 +1,4 @@
 import { test } from '@japa/runner'
-import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { rm } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
@@ -8,7 +7,14 @@ import db from '@adonisjs/lucid/services/db'
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import StaffUser from '#core/models/staff_user'
 import auditLog, { GENESIS_HASH, type AuditInput } from '#core/services/audit_log'
-import { PASSWORD, makeResident, makeStaff, resetSharedState, withOffice } from '#tests/helpers'
+import {
+  PASSWORD,
+  makeResident,
+  makeStaff,
+  resetSharedState,
+  runAce as ace,
+  withOffice,
+} from '#tests/helpers'
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 
@@ -380,29 +386,6 @@ test.group('Audit log / admin page', (group) => {
     response.assertHeader('location', '/panel/logowanie')
   })
 })
-
-interface AceRun {
-  exitCode: number
-  stdout: string
-  stderr: string
-}
-
-function ace(args: string[], env: Record<string, string>): Promise<AceRun> {
-  return new Promise((resolve) => {
-    execFile(
-      './ace',
-      args,
-      { cwd: PROJECT_ROOT, env: { ...process.env, ...env, FORCE_COLOR: '0' } },
-      (error, stdout, stderr) => {
-        resolve({
-          exitCode: error ? (typeof error.code === 'number' ? error.code : -1) : 0,
-          stdout,
-          stderr,
-        })
-      }
-    )
-  })
-}
 
 test.group('Audit log / ./ace audit:verify', () => {
   test('prints OK for an intact chain and BROKEN with exit code 1 after tampering', async ({

@@ -1,29 +1,5 @@
 import { test } from '@japa/runner'
-import { execFile } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
-
-const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url))
-
-interface AceRun {
-  exitCode: number
-  stdout: string
-  stderr: string
-}
-
-/** Runs ./ace as an operator would, capturing both streams and the exit code. */
-function ace(args: string[]): Promise<AceRun> {
-  return new Promise((resolve) => {
-    execFile(
-      './ace',
-      args,
-      { cwd: PROJECT_ROOT, env: { ...process.env, FORCE_COLOR: '0' } },
-      (error, stdout, stderr) => {
-        const exitCode = error ? (typeof error.code === 'number' ? error.code : -1) : 0
-        resolve({ exitCode, stdout, stderr })
-      }
-    )
-  })
-}
+import { runAce as ace, type AceRun } from '#tests/helpers'
 
 /** The commands promise exactly one line of JSON on stdout. */
 function jsonLine(run: AceRun): unknown {

@@ -1,31 +1,11 @@
 import { test } from '@japa/runner'
-import { execFile } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
-import { fileURLToPath } from 'node:url'
 import { schedules } from '#core/services/scheduler'
+import { runAce } from '#tests/helpers'
 
-const run = promisify(execFile)
-const root = fileURLToPath(new URL('../../../', import.meta.url))
-
-async function ace(args: string[], env: Record<string, string>) {
-  try {
-    const { stdout, stderr } = await run('./ace', args, {
-      cwd: root,
-      env: { ...process.env, ...env },
-      timeout: 120_000,
-    })
-    return { code: 0, stdout, stderr }
-  } catch (error: any) {
-    return {
-      code: error.code as number,
-      stdout: String(error.stdout),
-      stderr: String(error.stderr),
-    }
-  }
-}
+const ace = runAce
 
 test.group('Demo data and schedules', () => {
   test('demo:seed fills an empty database once and prints the logins', async ({ assert }) => {
@@ -34,9 +14,9 @@ test.group('Demo data and schedules', () => {
     const env = { NODE_ENV: 'test', DB_CONNECTION: 'sqlite', RATUSZ_DATA: dir, RATUSZ_DEMO: 'true' }
     try {
       const migrated = await ace(['migration:run', '--force'], env)
-      assert.equal(migrated.code, 0, migrated.stderr)
+      assert.equal(migrated.exitCode, 0, migrated.stderr)
       const seeded = await ace(['demo:seed', '--json'], env)
-      assert.equal(seeded.code, 0, seeded.stderr)
+      assert.equal(seeded.exitCode, 0, seeded.stderr)
       const logins = JSON.parse(seeded.stdout.trim().split('\n').pop()!)
       const byLogin = Object.fromEntries(logins.map((entry: any) => [entry.login, entry]))
       assert.properties(byLogin, [
@@ -53,7 +33,7 @@ test.group('Demo data and schedules', () => {
       assert.match(code.stdout.trim(), /^\d{6}$/)
 
       const again = await ace(['demo:seed'], env)
-      assert.equal(again.code, 2)
+      assert.equal(again.exitCode, 2)
       assert.include(again.stderr, 'not empty')
     } finally {
       await rm(dir, { recursive: true, force: true })

@@ -1,27 +1,5 @@
 import { test } from '@japa/runner'
-import { execFile } from 'node:child_process'
-import { promisify } from 'node:util'
-import { fileURLToPath } from 'node:url'
-
-const run = promisify(execFile)
-const root = fileURLToPath(new URL('../../../', import.meta.url))
-
-async function ace(args: string[]) {
-  try {
-    const { stdout, stderr } = await run('./ace', args, {
-      cwd: root,
-      env: process.env,
-      timeout: 60_000,
-    })
-    return { code: 0, stdout, stderr }
-  } catch (error: any) {
-    return {
-      code: error.code as number,
-      stdout: String(error.stdout),
-      stderr: String(error.stderr),
-    }
-  }
-}
+import { runAce as ace } from '#tests/helpers'
 
 /* The commands read the rate table from this run's database, migrated by the suite setup. */
 test.group('CLI / fees', () => {
@@ -36,7 +14,7 @@ test.group('CLI / fees', () => {
       '2025-01-10',
       '--json',
     ])
-    assert.equal(result.code, 0, result.stderr)
+    assert.equal(result.exitCode, 0, result.stderr)
     assert.deepEqual(JSON.parse(result.stdout), {
       amount: '1000.00',
       due: '2024-03-15',
@@ -58,7 +36,7 @@ test.group('CLI / fees', () => {
       ['--amount', '10.00', '--due', '2024-02-30', '--paid', '2025-01-10'],
     ]) {
       const result = await ace(['fees:interest', ...args, '--json'])
-      assert.equal(result.code, 2, args.join(' '))
+      assert.equal(result.exitCode, 2, args.join(' '))
       assert.match(result.stderr, /fees:interest: /)
       assert.equal(result.stdout.trim(), '')
     }
@@ -75,7 +53,7 @@ test.group('CLI / fees', () => {
       '1234.00',
       '--json',
     ])
-    assert.equal(result.code, 0, result.stderr)
+    assert.equal(result.exitCode, 0, result.stderr)
     assert.deepEqual(JSON.parse(result.stdout), {
       total: '1234.00',
       installments: [
@@ -95,7 +73,7 @@ test.group('CLI / fees', () => {
       '10.00',
       '--json',
     ])
-    assert.equal(unknown.code, 2)
+    assert.equal(unknown.exitCode, 2)
     assert.include(unknown.stderr, '--kind must be one of')
   }).timeout(60_000)
 })
