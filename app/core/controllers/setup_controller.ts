@@ -19,6 +19,7 @@ export default class SetupController {
 
   async show(ctx: HttpContext) {
     await this.#guard(ctx)
+    ctx.response.header('Cache-Control', 'no-store')
     return ctx.view.render('core/setup/show')
   }
 

@@ -2,6 +2,7 @@ import app from '@adonisjs/core/services/app'
 import { type HttpContext, ExceptionHandler } from '@adonisjs/core/http'
 import type { StatusPageRange, StatusPageRenderer } from '@adonisjs/core/types/http'
 import { errors as bouncerErrors } from '@adonisjs/bouncer'
+import { errors as shieldErrors } from '@adonisjs/shield'
 
 export default class HttpExceptionHandler extends ExceptionHandler {
   protected debug = !app.inProduction && !app.inTest
@@ -39,6 +40,16 @@ export default class HttpExceptionHandler extends ExceptionHandler {
     ) {
       ctx.response.status(403)
       return ctx.response.send(await ctx.view.render('core/errors/forbidden', { error }))
+    }
+    /* A stale or forged form: nothing was done; say so in Polish on the page the form came from. */
+    if (error instanceof shieldErrors.E_BAD_CSRF_TOKEN && 'session' in ctx && ctx.session) {
+      ctx.session.flashExcept(['_csrf', 'password', 'password_confirmation', 'current_password'])
+      ctx.session.flash('notification', {
+        type: 'error',
+        message:
+          'Formularz wygasł albo został wysłany z innej strony. Nic nie zostało zapisane — wypełnij go i wyślij ponownie.',
+      })
+      return ctx.response.redirect().back()
     }
     return super.handle(error, ctx)
   }

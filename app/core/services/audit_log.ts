@@ -43,7 +43,8 @@ export interface ChainBreak {
 /* Never stored in the audit log, whatever a caller passes. */
 const SECRET_KEYS = /pass|token|secret|pesel|code|otp/i
 
-function scrub(details: Record<string, unknown>): Record<string, unknown> {
+/** What is stored of a caller's details: secrets dropped, dates as ISO text. */
+export function scrubDetails(details: Record<string, unknown>): Record<string, unknown> {
   const clean: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(details)) {
     if (SECRET_KEYS.test(key)) continue
@@ -55,7 +56,16 @@ function scrub(details: Record<string, unknown>): Record<string, unknown> {
 /* Objects inside arrays are scrubbed too: [{ pesel: … }] must not slip through. */
 function scrubValue(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(scrubValue)
-  return value && typeof value === 'object' ? scrub(value as Record<string, unknown>) : value
+  /* Dates and Luxon DateTimes keep their value (as ISO text) instead of becoming {}. */
+  if (value instanceof Date) return value.toISOString()
+  if (
+    value &&
+    typeof value === 'object' &&
+    typeof (value as { toISO?: unknown }).toISO === 'function'
+  ) {
+    return (value as { toISO(): string }).toISO()
+  }
+  return value && typeof value === 'object' ? scrubDetails(value as Record<string, unknown>) : value
 }
 
 export function entryHash(
@@ -131,7 +141,7 @@ export class AuditLog {
       subject_id:
         input.subjectId === undefined || input.subjectId === null ? null : String(input.subjectId),
       ip: input.ip ?? null,
-      details: JSON.stringify(scrub(input.details ?? {})),
+      details: JSON.stringify(scrubDetails(input.details ?? {})),
     }
     await trx
       .table('audit_entries')

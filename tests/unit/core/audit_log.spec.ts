@@ -287,3 +287,20 @@ test.group('Audit log / what is stored', () => {
     assert.match(row.occurred_at, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/)
   })
 })
+
+test.group('Audit log / details', () => {
+  test('dates in details keep their value', async ({ assert }) => {
+    const { DateTime } = await import('luxon')
+    const { scrubDetails } = await import('#core/services/audit_log')
+    const clean = scrubDetails({
+      at: new Date('2026-11-23T10:00:00.000Z'),
+      due: DateTime.fromISO('2027-03-15T00:00:00.000Z', { zone: 'utc' }),
+      nested: { token: 'x', when: new Date('2026-01-01T00:00:00.000Z') },
+    })
+    assert.deepEqual(clean, {
+      at: '2026-11-23T10:00:00.000Z',
+      due: '2027-03-15T00:00:00.000Z',
+      nested: { when: '2026-01-01T00:00:00.000Z' },
+    })
+  })
+})
