@@ -80,9 +80,10 @@ export async function resetSharedState() {
  */
 export class CookieBrowser {
   readonly cookies = new Map<string, string>()
-  readonly baseUrl = `http://${process.env.HOST ?? '127.0.0.1'}:${process.env.PORT}`
-
-  constructor(readonly headers: Record<string, string> = {}) {}
+  constructor(
+    readonly headers: Record<string, string> = {},
+    readonly baseUrl = `http://${process.env.HOST ?? '127.0.0.1'}:${process.env.PORT}`
+  ) {}
 
   async request(method: 'GET' | 'POST', path: string, form?: Record<string, string>) {
     const headers: Record<string, string> = { ...this.headers, accept: 'text/html' }

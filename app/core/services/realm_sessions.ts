@@ -26,8 +26,9 @@ export async function activeAccount(ctx: HttpContext, realm: Realm) {
 
 /** Completes a sign-in: the guard's session (id rotated) and its server-side row. */
 export async function signIn(ctx: HttpContext, realm: Realm, user: { id: number }) {
-  await ctx.auth.use(realm).login(user as any)
+  /* The server-side row first: if it cannot be written, nobody is half signed in. */
   await sessionRegistry.start(ctx, realm, user.id)
+  await ctx.auth.use(realm).login(user as any)
 }
 
 /** Signs out of one realm: audit entry, session row removed, guard logout, session data dropped and its id rotated. */
