@@ -10,6 +10,7 @@ server.errorHandler(() => import('#core/exceptions/handler'))
 
 server.use([
   () => import('#core/middleware/security_headers_middleware'),
+  () => import('#core/middleware/health_fast_path_middleware'),
   () => import('#core/middleware/static_assets_middleware'),
   /* Server-level so that 404 pages of unknown URLs are rendered in the visitor's language too. */
   () => import('#core/middleware/locale_middleware'),
