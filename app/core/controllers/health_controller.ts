@@ -8,7 +8,6 @@ export default class HealthController {
    * handler serves HEAD and keeps the route listed.
    */
   async show({ response }: HttpContext) {
-    if (await databaseHealth.isUp()) return response.ok({ status: 'ok' })
-    return response.serviceUnavailable({ status: 'unavailable', reason: 'database' })
+    return databaseHealth.respond(response)
   }
 }

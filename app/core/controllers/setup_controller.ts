@@ -5,6 +5,7 @@ import { setupValidator } from '#core/validators/office_validators'
 import setupState from '#core/services/setup_state'
 import officeProfileService from '#core/services/office_profile_service'
 import StaffUser from '#core/models/staff_user'
+import { whereHasRole } from '#core/services/roles'
 import auditLog from '#core/services/audit_log'
 import { passwordProblem } from '#core/services/password_policy'
 import { storeUpload, UploadRejectedError } from '#core/services/uploads'
@@ -46,7 +47,7 @@ export default class SetupController {
     }
     await db.transaction(async (trx) => {
       /* Re-checked inside the transaction: two browsers finishing setup at once get one admin. */
-      const existingAdmin = await trx.from('staff_users').where('roles', 'like', '%admin%').first()
+      const existingAdmin = await whereHasRole(trx.from('staff_users'), 'admin').first()
       if (existingAdmin)
         throw new errors.E_ROUTE_NOT_FOUND([ctx.request.method(), ctx.request.url()])
       await officeProfileService.save(

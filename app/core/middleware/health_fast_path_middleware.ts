@@ -11,8 +11,6 @@ import databaseHealth from '#core/services/database_health'
 export default class HealthFastPathMiddleware {
   async handle(ctx: HttpContext, next: NextFn) {
     if (ctx.request.url() !== '/up' || ctx.request.method() !== 'GET') return next()
-    ctx.response.header('Cache-Control', 'no-store')
-    if (await databaseHealth.isUp()) return ctx.response.ok({ status: 'ok' })
-    return ctx.response.serviceUnavailable({ status: 'unavailable', reason: 'database' })
+    return databaseHealth.respond(ctx.response)
   }
 }

@@ -1,5 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
 import emitter from '@adonisjs/core/services/emitter'
+import type { HttpContext } from '@adonisjs/core/http'
 
 const FRESH_MS = 1000
 
@@ -29,6 +30,13 @@ class DatabaseHealth {
       this.#okAt = 0
       return false
     }
+  }
+
+  /** The /up answer: 200 {"status":"ok"} or 503, never cached by a client or proxy. */
+  async respond(response: HttpContext['response']) {
+    response.header('Cache-Control', 'no-store')
+    if (await this.isUp()) return response.ok({ status: 'ok' })
+    return response.serviceUnavailable({ status: 'unavailable', reason: 'database' })
   }
 
   /** Forget the last success: the next check asks the database. */

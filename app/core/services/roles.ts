@@ -28,3 +28,10 @@ export function parseRoles(value: string | null | undefined): StaffRole[] {
 export function serializeRoles(roles: readonly string[]): string {
   return [...new Set(roles.filter(isStaffRole))].sort().join(',')
 }
+
+/** Narrows a staff_users query to holders of a role (roles is a sorted comma-separated list). */
+export function whereHasRole<
+  Q extends { where(column: string, operator: string, value: string): Q },
+>(query: Q, role: StaffRole): Q {
+  return query.where('roles', 'like', `%${role}%`)
+}

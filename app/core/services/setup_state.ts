@@ -1,4 +1,5 @@
 import db from '@adonisjs/lucid/services/db'
+import { whereHasRole } from '#core/services/roles'
 
 /**
  * Whether the first-run wizard has been completed (an office profile and an
@@ -10,11 +11,7 @@ class SetupState {
   async isComplete(): Promise<boolean> {
     if (this.#complete) return true
     const profile = await db.from('office_profiles').select('id').first()
-    const admin = await db
-      .from('staff_users')
-      .where('roles', 'like', '%admin%')
-      .select('id')
-      .first()
+    const admin = await whereHasRole(db.from('staff_users'), 'admin').select('id').first()
     this.#complete = Boolean(profile && admin)
     return this.#complete
   }

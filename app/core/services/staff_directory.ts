@@ -2,7 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 import StaffUser from '#core/models/staff_user'
 import { sessionRegistry } from '#core/services/session_registry'
 import auditLog, { type AuditActor } from '#core/services/audit_log'
-import { type StaffRole } from '#core/services/roles'
+import { type StaffRole, whereHasRole } from '#core/services/roles'
 
 export class LastAdminError extends Error {
   constructor() {
@@ -57,9 +57,7 @@ export const staffDirectory = {
       const losesAdmin =
         before.roles.includes('admin') && (!changes.roles.includes('admin') || !changes.isActive)
       if (losesAdmin) {
-        const admins = await trx
-          .from('staff_users')
-          .where('roles', 'like', '%admin%')
+        const admins = await whereHasRole(trx.from('staff_users'), 'admin')
           .where('is_active', true)
           .whereNot('id', user.id)
           .count('* as total')
