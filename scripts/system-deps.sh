@@ -10,10 +10,15 @@ declare -A check=(
   [postgresql]=/usr/lib/postgresql/15/bin/initdb
   [poppler-utils]=/usr/bin/pdftoppm
   [fonts-dejavu-core]=/usr/share/fonts/truetype/dejavu
+  [restic]=/usr/bin/restic
+  [shellcheck]=/usr/bin/shellcheck
+  [wireguard-tools]=/usr/bin/wg
+  [wireguard-go]=/usr/bin/wireguard-go
+  [iproute2]=/usr/sbin/ip
 )
 wanted=()
 if [ "$purpose" = "test" ]; then
-  wanted=(chromium postgresql poppler-utils fonts-dejavu-core)
+  wanted=(chromium postgresql poppler-utils fonts-dejavu-core restic shellcheck wireguard-tools wireguard-go iproute2)
 fi
 missing=()
 for pkg in "${wanted[@]}"; do
