@@ -1,0 +1,236 @@
+import db from '@adonisjs/lucid/services/db'
+import officeProfileService from '#core/services/office_profile_service'
+import { paymentQrText } from '#payments/services/transfer_data'
+import { ledgerOf } from '#fees/services/ledger_store'
+import { taxpayers, type TaxpayerRow } from '#fees/services/taxpayers'
+import {
+  TAX_LABELS,
+  UNIT_LABELS,
+  findCategory,
+  type BaseUnit,
+  type TaxKind,
+} from '#fees/services/tax_categories'
+import type { InstallmentState, LedgerTotals, ReminderCostState } from '#fees/services/ledger'
+
+export interface StatementLine {
+  position: number
+  tax: TaxKind
+  taxLabel: string
+  categoryLabel: string
+  description: string
+  unit: BaseUnit
+  unitLabel: string
+  baseE4: number
+  rateE4: number
+  amountGr: number
+}
+
+export interface StatementAssessment {
+  id: number
+  number: string
+  kind: string
+  title: string
+  year: number
+  status: string
+  issuedOn: string
+  deliveredOn: string | null
+  effectiveFrom: string | null
+  replacesNumber: string | null
+  totalGr: number
+  lines: StatementLine[]
+  installments: InstallmentState[]
+  outstandingGr: number
+  arrearsGr: number
+  interestGr: number
+}
+
+export interface StatementPayment {
+  id: number
+  paidOn: string
+  amountGr: number
+  source: string
+  title: string | null
+  allocations: { label: string; principalGr: number; interestGr: number }[]
+  /** Part of this payment not (yet) used: overpayment. */
+  unusedGr: number
+}
+
+export interface TransferData {
+  recipientName: string
+  recipientNip: string
+  account: string
+  title: string
+  amountGr: number
+  qrText: string
+}
+
+export interface AccountStatement {
+  asOf: string
+  taxpayer: TaxpayerRow
+  members: TaxpayerRow[]
+  assessments: StatementAssessment[]
+  replaced: { id: number; number: string; title: string; issuedOn: string }[]
+  reminderCosts: ReminderCostState[]
+  payments: StatementPayment[]
+  totals: LedgerTotals
+  transfer: TransferData | null
+}
+
+/**
+ * Everything a taxpayer's account shows as of a date: each liability with its
+ * calculation basis and installments, payments and how they were applied, the
+ * totals, and the transfer data. The clerk's account card and the resident's
+ * "Moje podatki i opłaty" both render this, and only this.
+ */
+export async function accountStatement(
+  taxpayerId: number,
+  asOf: string
+): Promise<AccountStatement | null> {
+  const taxpayer = await taxpayers.find(taxpayerId)
+  if (!taxpayer) return null
+  const [ledger, assessmentRows, paymentRows, members, office] = await Promise.all([
+    ledgerOf(taxpayerId, asOf),
+    db
+      .from('fees_assessments')
+      .where('taxpayer_id', taxpayerId)
+      .where('issued_on', '<=', asOf)
+      .orderBy('year', 'desc')
+      .orderBy('id', 'desc'),
+    db
+      .from('fees_payments')
+      .where('taxpayer_id', taxpayerId)
+      .where('paid_on', '<=', asOf)
+      .orderBy('paid_on')
+      .orderBy('id'),
+    taxpayer.kind === 'joint' ? taxpayers.members(taxpayerId) : Promise.resolve([]),
+    officeProfileService.get(),
+  ])
+  const activeRows = assessmentRows.filter((row) => row.status === 'active')
+  const lineRows = activeRows.length
+    ? await db
+        .from('fees_assessment_lines')
+        .whereIn(
+          'assessment_id',
+          activeRows.map((row) => row.id)
+        )
+        .orderBy('position')
+    : []
+  const numberOf = new Map(assessmentRows.map((row) => [Number(row.id), String(row.number)]))
+
+  const assessments: StatementAssessment[] = activeRows.map((row) => {
+    const id = Number(row.id)
+    const installments = ledger.installments.filter(
+      (installment) => installment.assessmentId === id
+    )
+    const sum = (pick: (installment: InstallmentState) => number) =>
+      installments.reduce((total, installment) => total + pick(installment), 0)
+    return {
+      id,
+      number: row.number,
+      kind: row.kind,
+      title: row.title,
+      year: Number(row.year),
+      status: row.status,
+      issuedOn: row.issued_on,
+      deliveredOn: row.delivered_on,
+      effectiveFrom: row.effective_from,
+      replacesNumber: row.replaces_id ? (numberOf.get(Number(row.replaces_id)) ?? null) : null,
+      totalGr: Number(row.total_gr),
+      lines: lineRows
+        .filter((line) => Number(line.assessment_id) === id)
+        .map((line) => ({
+          position: Number(line.position),
+          tax: line.tax,
+          taxLabel: TAX_LABELS[line.tax as TaxKind] ?? line.tax,
+          categoryLabel: findCategory(line.category)?.label ?? line.category,
+          description: line.description,
+          unit: line.unit,
+          unitLabel: UNIT_LABELS[line.unit as BaseUnit] ?? line.unit,
+          baseE4: Number(line.base_e4),
+          rateE4: Number(line.rate_e4),
+          amountGr: Number(line.amount_gr),
+        })),
+      installments,
+      outstandingGr: sum((installment) => installment.outstandingGr),
+      arrearsGr: sum((installment) => (installment.overdue ? installment.outstandingGr : 0)),
+      interestGr: sum((installment) => installment.interestGr),
+    }
+  })
+
+  const installmentLabel = new Map(
+    ledger.installments.map((installment) => [
+      installment.id,
+      `${numberOf.get(installment.assessmentId) ?? ''}, rata ${installment.number}`,
+    ])
+  )
+  const payments: StatementPayment[] = paymentRows.map((row) => {
+    const id = Number(row.id)
+    const allocations = ledger.allocations
+      .filter((allocation) => allocation.paymentId === id)
+      .map((allocation) => ({
+        label:
+          allocation.itemKind === 'reminder_cost'
+            ? 'Koszty upomnienia'
+            : (installmentLabel.get(allocation.itemId) ?? 'Rata'),
+        principalGr: allocation.principalGr,
+        interestGr: allocation.interestGr,
+      }))
+    const used = allocations.reduce(
+      (sum, allocation) => sum + allocation.principalGr + allocation.interestGr,
+      0
+    )
+    return {
+      id,
+      paidOn: row.paid_on,
+      amountGr: Number(row.amount_gr),
+      source: row.source,
+      title: row.title,
+      allocations,
+      unusedGr: Number(row.amount_gr) - used,
+    }
+  })
+
+  return {
+    asOf,
+    taxpayer,
+    members,
+    assessments,
+    replaced: assessmentRows
+      .filter((row) => row.status !== 'active')
+      .map((row) => ({
+        id: Number(row.id),
+        number: row.number,
+        title: row.title,
+        issuedOn: row.issued_on,
+      })),
+    reminderCosts: ledger.reminderCosts,
+    payments,
+    totals: ledger.totals,
+    transfer: office ? transferData(office, taxpayer, ledger.installments, ledger.totals) : null,
+  }
+}
+
+function transferData(
+  office: { name: string; nip: string },
+  taxpayer: TaxpayerRow,
+  installments: InstallmentState[],
+  totals: LedgerTotals
+): TransferData {
+  const next = installments.find((installment) => installment.outstandingGr > 0)
+  const amountGr = totals.toPayNowGr > 0 ? totals.toPayNowGr : (next?.outstandingGr ?? 0)
+  const title = `Podatki i opłaty, podatnik ${taxpayer.id}`
+  return {
+    recipientName: office.name,
+    recipientNip: office.nip,
+    account: taxpayer.accountNumber,
+    title,
+    amountGr,
+    qrText: paymentQrText({
+      recipientNip: office.nip,
+      account: taxpayer.accountNumber,
+      amountGr,
+      recipientName: office.name,
+      title,
+    }),
+  }
+}

@@ -1,0 +1,363 @@
+import db from '@adonisjs/lucid/services/db'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import { addDays, nextWorkingDay } from '#core/services/calendar'
+import {
+  splitIntoInstallments,
+  installmentSchedule,
+  type ScheduleKind,
+} from '#fees/services/installment_schedule'
+import {
+  calculateAssessment,
+  type Calculation,
+  type CalculationLine,
+  type TaxObjectInput,
+  type TaxRateInput,
+} from '#fees/services/assessment_calculation'
+import { taxpayers } from '#fees/services/taxpayers'
+
+export type AssessmentKind = ScheduleKind | 'waste' | 'fee'
+
+export class AssessmentError extends Error {
+  constructor(
+    message: string,
+    readonly field: string
+  ) {
+    super(message)
+  }
+}
+
+export interface NewInstallment {
+  number: number
+  statutoryDue: string
+  due: string
+  amountGr: number
+  existsFrom: string
+}
+
+export interface NewAssessment {
+  taxpayerId: number
+  kind: AssessmentKind
+  feeTypeId?: number | null
+  year: number
+  title: string
+  totalGr: number
+  lines: Omit<CalculationLine, 'months'>[]
+  installments: NewInstallment[]
+  issuedOn: string
+  deliveredOn?: string | null
+  replacesId?: number | null
+  effectiveFrom?: string | null
+  staffId?: number | null
+}
+
+/* Case-file prefixes (unit.JRWA) of the decision numbers, per kind. */
+const NUMBER_PREFIX: Record<AssessmentKind, string> = {
+  'property-individual': 'FN.3120',
+  'legal-person-monthly': 'FN.3120',
+  'transport': 'FN.3123',
+  'waste': 'FN.3126',
+  'fee': 'FN.3121',
+}
+
+const LATE_DELIVERY_DAYS = 14
+
+async function nextNumber(trx: TransactionClientContract, kind: AssessmentKind, year: number) {
+  const prefix = NUMBER_PREFIX[kind]
+  const row = await trx
+    .from('fees_assessments')
+    .where('number', 'like', `${prefix}.%.${year}`)
+    .count('* as total')
+    .first()
+  return `${prefix}.${Number(row?.total ?? 0) + 1}.${year}`
+}
+
+/** Writes an assessment with its lines and installments (in the caller's transaction). */
+export async function createAssessment(
+  trx: TransactionClientContract,
+  data: NewAssessment
+): Promise<number> {
+  const sum = data.installments.reduce((total, installment) => total + installment.amountGr, 0)
+  if (sum !== data.totalGr)
+    throw new Error(`installments add up to ${sum} gr, the assessment to ${data.totalGr} gr`)
+  const now = new Date()
+  const [inserted] = await trx
+    .table('fees_assessments')
+    .insert({
+      taxpayer_id: data.taxpayerId,
+      kind: data.kind,
+      fee_type_id: data.feeTypeId ?? null,
+      year: data.year,
+      number: await nextNumber(trx, data.kind, data.year),
+      title: data.title,
+      total_gr: data.totalGr,
+      status: 'active',
+      replaces_id: data.replacesId ?? null,
+      effective_from: data.effectiveFrom ?? null,
+      issued_on: data.issuedOn,
+      delivered_on: data.deliveredOn ?? null,
+      issued_by_staff_id: data.staffId ?? null,
+      created_at: now,
+      updated_at: now,
+    })
+    .returning('id')
+  const id = Number(typeof inserted === 'object' ? inserted.id : inserted)
+  if (data.lines.length)
+    await trx.table('fees_assessment_lines').multiInsert(
+      data.lines.map((line) => ({
+        assessment_id: id,
+        position: line.position,
+        tax: line.tax,
+        category: line.category,
+        description: line.description.slice(0, 300),
+        unit: line.unit,
+        base_e4: line.baseE4,
+        rate_e4: line.rateE4,
+        amount_gr: line.amountGr,
+      }))
+    )
+  if (data.installments.length)
+    await trx.table('fees_installments').multiInsert(
+      data.installments.map((installment) => ({
+        assessment_id: id,
+        taxpayer_id: data.taxpayerId,
+        number: installment.number,
+        statutory_due: installment.statutoryDue,
+        due: installment.due,
+        amount_gr: installment.amountGr,
+        exists_from: installment.existsFrom,
+      }))
+    )
+  return id
+}
+
+async function objectsAndRates(taxpayerId: number, year: number) {
+  const [objects, rates] = await Promise.all([
+    db.from('fees_tax_objects').where('taxpayer_id', taxpayerId).orderBy('id'),
+    db.from('fees_tax_rates').where('year', year),
+  ])
+  return {
+    objects: objects.map((row): TaxObjectInput => ({
+      id: Number(row.id),
+      tax: row.tax,
+      category: row.category,
+      description: row.description,
+      location: row.location,
+      baseE4: Number(row.base_e4),
+      validFrom: row.valid_from,
+      validTo: row.valid_to,
+    })),
+    rates: rates.map((row): TaxRateInput => ({
+      tax: row.tax,
+      category: row.category,
+      unit: row.unit,
+      rateE4: Number(row.rate_e4),
+    })),
+  }
+}
+
+function scheduleKindOf(taxpayerKind: string): ScheduleKind {
+  return taxpayerKind === 'business' ? 'legal-person-monthly' : 'property-individual'
+}
+
+/** The calculation a decision for the year would carry, for the clerk to check before issuing. */
+export async function previewTaxDecision(taxpayerId: number, year: number): Promise<Calculation> {
+  const { objects, rates } = await objectsAndRates(taxpayerId, year)
+  return calculateAssessment({ year, objects, rates })
+}
+
+async function activeTaxDecision(taxpayerId: number, year: number, client = db.connection()) {
+  return client
+    .from('fees_assessments')
+    .where({ taxpayer_id: taxpayerId, year, status: 'active' })
+    .whereIn('kind', ['property-individual', 'legal-person-monthly'])
+    .first()
+}
+
+/**
+ * Issues the yearly property, agricultural and forest tax decision (nakaz
+ * płatniczy, one combined liability for individuals) with its statutory
+ * installments and a new access code for the e-BOK.
+ */
+export async function issueTaxDecision(input: {
+  taxpayerId: number
+  year: number
+  issuedOn: string
+  deliveredOn?: string | null
+  staffId?: number | null
+}): Promise<{ assessmentId: number; accessCode: string }> {
+  const taxpayer = await taxpayers.find(input.taxpayerId)
+  if (!taxpayer) throw new AssessmentError('Nie ma takiego podatnika.', 'taxpayerId')
+  if (await activeTaxDecision(input.taxpayerId, input.year))
+    throw new AssessmentError(
+      `Decyzja na rok ${input.year} już istnieje. Aby zmienić wymiar, wydaj decyzję zmieniającą.`,
+      'year'
+    )
+  const calculation = await previewTaxDecision(input.taxpayerId, input.year)
+  if (calculation.lines.length === 0)
+    throw new AssessmentError('Podatnik nie ma przedmiotów opodatkowania w tym roku.', 'objects')
+  const kind = scheduleKindOf(taxpayer.kind)
+  const schedule = installmentSchedule({
+    kind,
+    year: input.year,
+    totalGr: calculation.totalGr,
+    delivered: input.deliveredOn ?? null,
+  })
+  return db.transaction(async (trx) => {
+    const assessmentId = await createAssessment(trx, {
+      taxpayerId: input.taxpayerId,
+      kind,
+      year: input.year,
+      title:
+        kind === 'legal-person-monthly'
+          ? `Podatek od nieruchomości na rok ${input.year}`
+          : `Łączne zobowiązanie pieniężne na rok ${input.year}`,
+      totalGr: calculation.totalGr,
+      lines: calculation.lines,
+      installments: schedule.map((installment) => ({ ...installment, existsFrom: input.issuedOn })),
+      issuedOn: input.issuedOn,
+      deliveredOn: input.deliveredOn ?? null,
+      staffId: input.staffId ?? null,
+    })
+    const accessCode = await taxpayers.issueAccessCode(input.taxpayerId, trx)
+    return { assessmentId, accessCode }
+  })
+}
+
+/**
+ * Records delivery of a decision: installments whose statutory date passed
+ * before delivery become due 14 days after it (shifted to a working day).
+ */
+export async function recordDelivery(assessmentId: number, deliveredOn: string) {
+  await db.transaction(async (trx) => {
+    const assessment = await trx
+      .from('fees_assessments')
+      .where('id', assessmentId)
+      .forUpdate()
+      .first()
+    if (!assessment) throw new AssessmentError('Nie ma takiej decyzji.', 'assessmentId')
+    await trx
+      .from('fees_assessments')
+      .where('id', assessmentId)
+      .update({ delivered_on: deliveredOn, updated_at: new Date() })
+    const lateDue = nextWorkingDay(addDays(deliveredOn, LATE_DELIVERY_DAYS))
+    const installments = await trx.from('fees_installments').where('assessment_id', assessmentId)
+    for (const installment of installments) {
+      const due =
+        installment.statutory_due < deliveredOn
+          ? lateDue
+          : nextWorkingDay(installment.statutory_due)
+      if (due !== installment.due)
+        await trx.from('fees_installments').where('id', installment.id).update({ due })
+    }
+  })
+}
+
+/**
+ * Splits a corrected yearly amount: installments due before the correction
+ * takes effect stay as they were; the rest of the new amount is spread over the
+ * remaining statutory dates (what does not divide goes to the first of them), or
+ * due 14 days after issue when none remain. When the new amount is less than
+ * what was already due, the kept installments are reduced from the latest back.
+ */
+export function correctedInstallments(input: {
+  previous: {
+    number: number
+    statutoryDue: string
+    due: string
+    amountGr: number
+    existsFrom: string
+  }[]
+  newSchedule: { statutoryDue: string; due: string }[]
+  newTotalGr: number
+  effectiveFrom: string
+  issuedOn: string
+}): NewInstallment[] {
+  const kept = input.previous
+    .filter((installment) => installment.due < input.effectiveFrom)
+    .map((installment) => ({ ...installment }))
+  let keptSum = kept.reduce((sum, installment) => sum + installment.amountGr, 0)
+  for (let index = kept.length - 1; index >= 0 && keptSum > input.newTotalGr; index--) {
+    const cut = Math.min(kept[index].amountGr, keptSum - input.newTotalGr)
+    kept[index].amountGr -= cut
+    keptSum -= cut
+  }
+  const remainingGr = input.newTotalGr - keptSum
+  let later = input.newSchedule.filter((installment) => installment.due >= input.effectiveFrom)
+  if (later.length === 0 && remainingGr > 0) {
+    const due = nextWorkingDay(addDays(input.issuedOn, LATE_DELIVERY_DAYS))
+    later = [{ statutoryDue: due, due }]
+  }
+  const parts = later.length ? splitIntoInstallments(remainingGr, later.length) : []
+  const result: NewInstallment[] = kept.map((installment, index) => ({
+    ...installment,
+    number: index + 1,
+  }))
+  later.forEach((installment, index) =>
+    result.push({
+      number: result.length + 1,
+      statutoryDue: installment.statutoryDue,
+      due: installment.due,
+      amountGr: parts[index],
+      existsFrom: input.issuedOn,
+    })
+  )
+  return result.filter((installment) => installment.amountGr > 0 || result.length === 1)
+}
+
+/** A decision changing the tax from a date (decyzja zmieniająca), replacing the one in force. */
+export async function correctTaxDecision(input: {
+  assessmentId: number
+  effectiveFrom: string
+  issuedOn: string
+  staffId?: number | null
+}): Promise<{ assessmentId: number }> {
+  const old = await db.from('fees_assessments').where('id', input.assessmentId).first()
+  if (!old || old.status !== 'active')
+    throw new AssessmentError('Można zmienić tylko decyzję, która obowiązuje.', 'assessmentId')
+  if (!['property-individual', 'legal-person-monthly'].includes(old.kind))
+    throw new AssessmentError('Ta decyzja nie jest decyzją podatkową.', 'assessmentId')
+  const year = Number(old.year)
+  if (!input.effectiveFrom.startsWith(String(year)))
+    throw new AssessmentError(`Data zmiany musi przypadać w roku ${year}.`, 'effectiveFrom')
+  const calculation = await previewTaxDecision(Number(old.taxpayer_id), year)
+  const previous = await db
+    .from('fees_installments')
+    .where('assessment_id', old.id)
+    .orderBy('number')
+  const installments = correctedInstallments({
+    previous: previous.map((row) => ({
+      number: Number(row.number),
+      statutoryDue: row.statutory_due,
+      due: row.due,
+      amountGr: Number(row.amount_gr),
+      existsFrom: row.exists_from,
+    })),
+    newSchedule: installmentSchedule({ kind: old.kind, year, totalGr: calculation.totalGr }),
+    newTotalGr: calculation.totalGr,
+    effectiveFrom: input.effectiveFrom,
+    issuedOn: input.issuedOn,
+  })
+  return db.transaction(async (trx) => {
+    const locked = await trx.from('fees_assessments').where('id', old.id).forUpdate().first()
+    if (locked.status !== 'active')
+      throw new AssessmentError('Tę decyzję właśnie zmieniono. Odśwież stronę.', 'assessmentId')
+    await trx
+      .from('fees_assessments')
+      .where('id', old.id)
+      .update({ status: 'replaced', updated_at: new Date() })
+    const assessmentId = await createAssessment(trx, {
+      taxpayerId: Number(old.taxpayer_id),
+      kind: old.kind,
+      year,
+      title: `${old.title} — zmiana od ${input.effectiveFrom}`.slice(0, 200),
+      totalGr: calculation.totalGr,
+      lines: calculation.lines,
+      installments,
+      issuedOn: input.issuedOn,
+      replacesId: Number(old.id),
+      effectiveFrom: input.effectiveFrom,
+      staffId: input.staffId ?? null,
+    })
+    return { assessmentId }
+  })
+}

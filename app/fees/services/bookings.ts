@@ -1,0 +1,184 @@
+import db from '@adonisjs/lucid/services/db'
+import { parseIsoDate } from '#core/services/calendar'
+import { ledgerOf } from '#fees/services/ledger_store'
+
+export class BookingError extends Error {
+  constructor(
+    message: string,
+    readonly field: string
+  ) {
+    super(message)
+  }
+}
+
+export type PaymentSource = 'bank' | 'cash' | 'online' | 'manual' | 'import'
+
+export interface PaymentInput {
+  /** Either the taxpayer or the individual account number the money came to. */
+  taxpayerId?: number | null
+  accountNumber?: string | null
+  amountGr: number
+  /** The day the payer's account was debited (or paid at the till). */
+  paidOn: string
+  source: PaymentSource
+  title?: string | null
+  reference?: string | null
+  /** The liability the payer named; when absent it is looked for in the title (decision number). */
+  namedAssessmentId?: number | null
+  /** The same bank line or gateway notification books once. */
+  idempotencyKey: string
+  staffId?: number | null
+}
+
+export interface BookedPayment {
+  paymentId: number
+  taxpayerId: number
+  /** False when the idempotency key was already booked: nothing new was written. */
+  created: boolean
+}
+
+function validDate(value: string, field: string) {
+  if (parseIsoDate(value) !== value)
+    throw new BookingError(`Data „${value}” jest nieprawidłowa (oczekiwano RRRR-MM-DD).`, field)
+}
+
+/**
+ * Bookings on the taxpayer's ledger. The payments module books money through
+ * bookPayment; allocation happens in the ledger replay, so a booking is one row
+ * and never leaves the ledger half-written.
+ */
+export const bookings = {
+  async bookPayment(input: PaymentInput): Promise<BookedPayment> {
+    if (!Number.isSafeInteger(input.amountGr) || input.amountGr <= 0)
+      throw new BookingError('Kwota wpłaty musi być większa od zera.', 'amount')
+    validDate(input.paidOn, 'paidOn')
+    if (!input.idempotencyKey)
+      throw new BookingError('Brak klucza idempotencji wpłaty.', 'idempotencyKey')
+
+    return db.transaction(async (trx) => {
+      const existing = await trx
+        .from('fees_payments')
+        .where('idempotency_key', input.idempotencyKey)
+        .first()
+      if (existing)
+        return {
+          paymentId: Number(existing.id),
+          taxpayerId: Number(existing.taxpayer_id),
+          created: false,
+        }
+
+      const taxpayer = input.taxpayerId
+        ? await trx.from('fees_taxpayers').where('id', input.taxpayerId).first()
+        : input.accountNumber
+          ? await trx
+              .from('fees_taxpayers')
+              .where('account_number', input.accountNumber.replace(/\D/g, ''))
+              .first()
+          : null
+      if (!taxpayer) throw new BookingError('Nie znaleziono podatnika dla tej wpłaty.', 'taxpayer')
+
+      let named = input.namedAssessmentId ?? null
+      if (named) {
+        const assessment = await trx
+          .from('fees_assessments')
+          .where({ id: named, taxpayer_id: taxpayer.id })
+          .first()
+        if (!assessment)
+          throw new BookingError(
+            'Wskazana decyzja nie należy do tego podatnika.',
+            'namedAssessmentId'
+          )
+      } else if (input.title) {
+        const numbers = await trx
+          .from('fees_assessments')
+          .where({ taxpayer_id: taxpayer.id, status: 'active' })
+          .select('id', 'number')
+        const title = input.title.toUpperCase().replace(/\s+/g, '')
+        named =
+          Number(
+            numbers.find((row) => title.includes(String(row.number).toUpperCase()))?.id ?? 0
+          ) || null
+      }
+      const [inserted] = await trx
+        .table('fees_payments')
+        .insert({
+          taxpayer_id: taxpayer.id,
+          amount_gr: input.amountGr,
+          paid_on: input.paidOn,
+          source: input.source,
+          title: input.title?.slice(0, 300) ?? null,
+          reference: input.reference?.slice(0, 120) ?? null,
+          named_assessment_id: named,
+          idempotency_key: input.idempotencyKey,
+          staff_id: input.staffId ?? null,
+          created_at: new Date(),
+        })
+        .returning('id')
+      const paymentId = Number(typeof inserted === 'object' ? inserted.id : inserted)
+      return { paymentId, taxpayerId: Number(taxpayer.id), created: true }
+    })
+  },
+
+  /** Writes off (odpis) part of an installment, e.g. after a remission decision. */
+  async writeOff(input: {
+    installmentId: number
+    amountGr: number
+    bookedOn: string
+    description: string
+    staffId?: number | null
+  }) {
+    validDate(input.bookedOn, 'bookedOn')
+    if (!Number.isSafeInteger(input.amountGr) || input.amountGr <= 0)
+      throw new BookingError('Kwota odpisu musi być większa od zera.', 'amount')
+    const installment = await db.from('fees_installments').where('id', input.installmentId).first()
+    if (!installment) throw new BookingError('Nie ma takiej raty.', 'installmentId')
+    const ledger = await ledgerOf(Number(installment.taxpayer_id), input.bookedOn)
+    const state = ledger.installments.find((row) => row.id === input.installmentId)
+    if (!state || input.amountGr > state.outstandingGr)
+      throw new BookingError('Kwota odpisu przekracza zaległość tej raty.', 'amount')
+    await db.table('fees_ledger_entries').insert({
+      taxpayer_id: installment.taxpayer_id,
+      kind: 'write_off',
+      installment_id: input.installmentId,
+      amount_gr: input.amountGr,
+      booked_on: input.bookedOn,
+      description: input.description.slice(0, 300),
+      staff_id: input.staffId ?? null,
+      created_at: new Date(),
+    })
+  },
+
+  /** Refunds an overpayment on the taxpayer's request; never more than the credit. */
+  async refund(input: {
+    taxpayerId: number
+    amountGr: number
+    bookedOn: string
+    description: string
+    staffId?: number | null
+  }) {
+    validDate(input.bookedOn, 'bookedOn')
+    return db.transaction(async (trx) => {
+      await trx.from('fees_taxpayers').where('id', input.taxpayerId).forUpdate().first()
+      const ledger = await ledgerOf(input.taxpayerId, input.bookedOn, trx)
+      if (
+        !Number.isSafeInteger(input.amountGr) ||
+        input.amountGr <= 0 ||
+        input.amountGr > ledger.totals.creditGr
+      )
+        throw new BookingError(
+          'Kwota zwrotu musi być dodatnia i nie większa niż nadpłata.',
+          'amount'
+        )
+      await trx.table('fees_ledger_entries').insert({
+        taxpayer_id: input.taxpayerId,
+        kind: 'refund',
+        installment_id: null,
+        amount_gr: input.amountGr,
+        booked_on: input.bookedOn,
+        description: input.description.slice(0, 300),
+        staff_id: input.staffId ?? null,
+        created_at: new Date(),
+      })
+    })
+  },
+}

@@ -1,0 +1,394 @@
+import { roundToZloty } from '#core/services/money'
+import { lateInterest, type InterestRatePeriod } from '#fees/services/interest_calculator'
+import { allocatePayment, type OpenItem } from '#fees/services/payment_allocation'
+
+/*
+ * The taxpayer's ledger (karta kontowa) as a pure replay of what was booked:
+ * installments appear when their decision is issued, payments are allocated on
+ * the day they were paid (reminder costs first, then the liability the payer
+ * named, then the oldest; each overdue installment with its interest as of that
+ * day, split in proportion when the payment does not cover both — Tax
+ * Ordinance art. 55), what is left over is a credit applied to the next
+ * installment that appears or refunded on request. Every figure a clerk or a
+ * resident sees comes from this one function, so the two views cannot differ.
+ */
+
+export interface LedgerInstallment {
+  id: number
+  assessmentId: number
+  number: number
+  due: string
+  amountGr: number
+  /** The day the installment became owed (issue of its decision). */
+  existsFrom: string
+}
+
+export interface LedgerCharge {
+  id: number
+  kind: 'reminder_cost' | 'write_off' | 'refund'
+  installmentId: number | null
+  amountGr: number
+  bookedOn: string
+  description: string
+}
+
+export interface LedgerPayment {
+  id: number
+  amountGr: number
+  paidOn: string
+  namedAssessmentId: number | null
+}
+
+export interface InterestRules {
+  rates: readonly InterestRatePeriod[]
+  thresholdGr: number
+}
+
+export interface LedgerAllocation {
+  paymentId: number
+  /** 'installment' or 'reminder_cost' */
+  itemKind: OpenItem['kind']
+  itemId: number
+  allocatedOn: string
+  principalGr: number
+  interestGr: number
+}
+
+export type InstallmentStatus = 'paid' | 'partly_paid' | 'overdue' | 'open' | 'written_off'
+
+export interface InstallmentState {
+  id: number
+  assessmentId: number
+  number: number
+  due: string
+  amountGr: number
+  paidPrincipalGr: number
+  paidInterestGr: number
+  writtenOffGr: number
+  outstandingGr: number
+  /** Interest due on the outstanding part as of the statement date: full złoty, 0 up to the threshold. */
+  interestGr: number
+  overdue: boolean
+  status: InstallmentStatus
+  lastPaidOn: string | null
+}
+
+export interface ReminderCostState {
+  id: number
+  bookedOn: string
+  description: string
+  amountGr: number
+  paidGr: number
+  outstandingGr: number
+}
+
+export interface LedgerTotals {
+  chargedGr: number
+  paidPrincipalGr: number
+  paidInterestGr: number
+  writtenOffGr: number
+  /** Everything still owed, due or not. */
+  outstandingGr: number
+  /** Owed and past its due date. */
+  arrearsGr: number
+  interestGr: number
+  reminderCostsGr: number
+  /** Overpayment not yet used: credited to the next installment or refunded on request. */
+  creditGr: number
+  refundedGr: number
+  /** What pays everything due today: arrears, interest and reminder costs. */
+  toPayNowGr: number
+}
+
+export interface LedgerResult {
+  asOf: string
+  installments: InstallmentState[]
+  reminderCosts: ReminderCostState[]
+  allocations: LedgerAllocation[]
+  totals: LedgerTotals
+}
+
+interface LiveInstallment {
+  source: LedgerInstallment
+  principalGr: number
+  /** Unpaid interest carried from earlier payments, exact grosze. */
+  carryGr: number
+  /** Interest accrues from the day after this date. */
+  accrualFrom: string
+  paidPrincipalGr: number
+  paidInterestGr: number
+  writtenOffGr: number
+  lastPaidOn: string | null
+}
+
+interface LiveCharge {
+  source: LedgerCharge
+  outstandingGr: number
+}
+
+interface CreditChunk {
+  paymentId: number
+  amountGr: number
+}
+
+const EVENT_ORDER = { appear: 0, cost: 1, write_off: 2, payment: 3, refund: 4 } as const
+
+type LedgerEvent =
+  | { type: 'appear'; date: string; installment: LedgerInstallment }
+  | { type: 'cost'; date: string; charge: LedgerCharge }
+  | { type: 'write_off'; date: string; charge: LedgerCharge }
+  | { type: 'refund'; date: string; charge: LedgerCharge }
+  | { type: 'payment'; date: string; payment: LedgerPayment }
+
+/** Exact interest (grosze, not rounded) on an amount from the day after `from` to `to`. */
+function exactInterest(amountGr: number, from: string, to: string, rules: InterestRules): number {
+  if (amountGr <= 0 || to <= from) return 0
+  const result = lateInterest({ amountGr, due: from, paid: to, rates: rules.rates, thresholdGr: 0 })
+  return result.periods.reduce((sum, period) => sum + period.exactGr, 0)
+}
+
+/** Interest owed on an installment on a day: carried plus accrued, rounded to złoty, waived up to the threshold. */
+function interestDue(item: LiveInstallment, date: string, rules: InterestRules): number {
+  if (date <= item.source.due) return 0
+  const from = item.accrualFrom > item.source.due ? item.accrualFrom : item.source.due
+  const exact = item.carryGr + exactInterest(item.principalGr, from, date, rules)
+  const rounded = roundToZloty(Math.round(exact))
+  return rounded > rules.thresholdGr ? rounded : 0
+}
+
+export function replayLedger(input: {
+  asOf: string
+  installments: readonly LedgerInstallment[]
+  charges: readonly LedgerCharge[]
+  payments: readonly LedgerPayment[]
+  rules: InterestRules
+}): LedgerResult {
+  const { asOf, rules } = input
+  const live = new Map<number, LiveInstallment>()
+  const costs = new Map<number, LiveCharge>()
+  const allocations: LedgerAllocation[] = []
+  let credit: CreditChunk[] = []
+  let refundedGr = 0
+
+  const events: LedgerEvent[] = []
+  for (const installment of input.installments)
+    events.push({ type: 'appear', date: installment.existsFrom, installment })
+  for (const charge of input.charges) {
+    if (charge.kind === 'reminder_cost')
+      events.push({ type: 'cost', date: charge.bookedOn, charge })
+    else events.push({ type: charge.kind, date: charge.bookedOn, charge })
+  }
+  for (const payment of input.payments)
+    events.push({ type: 'payment', date: payment.paidOn, payment })
+  const idOf = (event: LedgerEvent) =>
+    event.type === 'appear'
+      ? event.installment.id
+      : event.type === 'payment'
+        ? event.payment.id
+        : event.charge.id
+  events.sort(
+    (a, b) =>
+      a.date.localeCompare(b.date) || EVENT_ORDER[a.type] - EVENT_ORDER[b.type] || idOf(a) - idOf(b)
+  )
+
+  const openItems = (): OpenItem[] => {
+    const items: OpenItem[] = []
+    for (const cost of costs.values())
+      if (cost.outstandingGr > 0)
+        items.push({
+          id: `c${cost.source.id}`,
+          kind: 'reminder_cost',
+          liabilityId: null,
+          due: cost.source.bookedOn,
+          principalGr: cost.outstandingGr,
+        })
+    for (const item of live.values())
+      if (item.principalGr > 0)
+        items.push({
+          id: `i${item.source.id}`,
+          kind: 'installment',
+          liabilityId: String(item.source.assessmentId),
+          due: item.source.due,
+          principalGr: item.principalGr,
+        })
+    return items
+  }
+
+  /** Applies money of one payment on a day; returns what is left over. */
+  const spend = (paymentId: number, amountGr: number, date: string, named: number | null) => {
+    const result = allocatePayment({
+      paymentGr: amountGr,
+      items: openItems(),
+      namedLiabilityId: named === null ? null : String(named),
+      interestOf: (item) => {
+        const installment = live.get(Number(item.id.slice(1)))
+        return installment ? interestDue(installment, date, rules) : 0
+      },
+    })
+    for (const allocation of result.allocations) {
+      const itemId = Number(allocation.itemId.slice(1))
+      if (allocation.itemId.startsWith('c')) {
+        costs.get(itemId)!.outstandingGr -= allocation.principalGr
+        allocations.push({
+          paymentId,
+          itemKind: 'reminder_cost',
+          itemId,
+          allocatedOn: date,
+          principalGr: allocation.principalGr,
+          interestGr: 0,
+        })
+        continue
+      }
+      const item = live.get(itemId)!
+      const owedInterest = interestDue(item, date, rules)
+      item.principalGr -= allocation.principalGr
+      item.paidPrincipalGr += allocation.principalGr
+      item.paidInterestGr += allocation.interestGr
+      item.carryGr = Math.max(0, owedInterest - allocation.interestGr)
+      if (date > item.accrualFrom) item.accrualFrom = date
+      item.lastPaidOn = date
+      allocations.push({
+        paymentId,
+        itemKind: 'installment',
+        itemId,
+        allocatedOn: date,
+        principalGr: allocation.principalGr,
+        interestGr: allocation.interestGr,
+      })
+    }
+    return result.overpaymentGr
+  }
+
+  const applyCredit = (date: string) => {
+    if (credit.length === 0) return
+    const remaining: CreditChunk[] = []
+    for (const chunk of credit) {
+      const left = spend(chunk.paymentId, chunk.amountGr, date, null)
+      if (left > 0) remaining.push({ paymentId: chunk.paymentId, amountGr: left })
+    }
+    credit = remaining
+  }
+
+  for (const event of events) {
+    if (event.date > asOf) break
+    switch (event.type) {
+      case 'appear': {
+        const source = event.installment
+        live.set(source.id, {
+          source,
+          principalGr: source.amountGr,
+          carryGr: 0,
+          accrualFrom: source.due,
+          paidPrincipalGr: 0,
+          paidInterestGr: 0,
+          writtenOffGr: 0,
+          lastPaidOn: null,
+        })
+        applyCredit(event.date)
+        break
+      }
+      case 'cost':
+        costs.set(event.charge.id, { source: event.charge, outstandingGr: event.charge.amountGr })
+        applyCredit(event.date)
+        break
+      case 'write_off': {
+        const item = event.charge.installmentId ? live.get(event.charge.installmentId) : undefined
+        if (!item || item.principalGr === 0) break
+        const amount = Math.min(item.principalGr, event.charge.amountGr)
+        /* The interest accrued on the written-off part goes with it. */
+        const from = item.accrualFrom > item.source.due ? item.accrualFrom : item.source.due
+        const accrued = item.carryGr + exactInterest(item.principalGr, from, event.date, rules)
+        item.carryGr = (accrued * (item.principalGr - amount)) / item.principalGr
+        if (event.date > item.accrualFrom) item.accrualFrom = event.date
+        item.principalGr -= amount
+        item.writtenOffGr += amount
+        break
+      }
+      case 'payment': {
+        const left = spend(
+          event.payment.id,
+          event.payment.amountGr,
+          event.date,
+          event.payment.namedAssessmentId
+        )
+        if (left > 0) credit.push({ paymentId: event.payment.id, amountGr: left })
+        break
+      }
+      case 'refund': {
+        let toRefund = event.charge.amountGr
+        const remaining: CreditChunk[] = []
+        for (const chunk of credit) {
+          const used = Math.min(chunk.amountGr, toRefund)
+          toRefund -= used
+          refundedGr += used
+          if (chunk.amountGr > used) remaining.push({ ...chunk, amountGr: chunk.amountGr - used })
+        }
+        credit = remaining
+        break
+      }
+    }
+  }
+
+  const installments: InstallmentState[] = [...live.values()]
+    .sort((a, b) => a.source.due.localeCompare(b.source.due) || a.source.id - b.source.id)
+    .map((item) => {
+      const overdue = item.principalGr > 0 && item.source.due < asOf
+      const interestGr =
+        item.principalGr > 0 || item.carryGr > 0 ? interestDue(item, asOf, rules) : 0
+      let status: InstallmentStatus
+      if (item.principalGr === 0)
+        status = item.writtenOffGr > 0 && item.paidPrincipalGr === 0 ? 'written_off' : 'paid'
+      else if (overdue) status = 'overdue'
+      else if (item.paidPrincipalGr > 0) status = 'partly_paid'
+      else status = 'open'
+      return {
+        id: item.source.id,
+        assessmentId: item.source.assessmentId,
+        number: item.source.number,
+        due: item.source.due,
+        amountGr: item.source.amountGr,
+        paidPrincipalGr: item.paidPrincipalGr,
+        paidInterestGr: item.paidInterestGr,
+        writtenOffGr: item.writtenOffGr,
+        outstandingGr: item.principalGr,
+        interestGr,
+        overdue,
+        status,
+        lastPaidOn: item.lastPaidOn,
+      }
+    })
+
+  const reminderCosts: ReminderCostState[] = [...costs.values()].map((cost) => ({
+    id: cost.source.id,
+    bookedOn: cost.source.bookedOn,
+    description: cost.source.description,
+    amountGr: cost.source.amountGr,
+    paidGr: cost.source.amountGr - cost.outstandingGr,
+    outstandingGr: cost.outstandingGr,
+  }))
+
+  const sum = <T>(rows: T[], pick: (row: T) => number) =>
+    rows.reduce((acc, row) => acc + pick(row), 0)
+  const arrearsGr = sum(installments, (row) => (row.overdue ? row.outstandingGr : 0))
+  const interestGr = sum(installments, (row) => row.interestGr)
+  const reminderCostsGr = sum(reminderCosts, (row) => row.outstandingGr)
+  return {
+    asOf,
+    installments,
+    reminderCosts,
+    allocations,
+    totals: {
+      chargedGr: sum(installments, (row) => row.amountGr),
+      paidPrincipalGr: sum(installments, (row) => row.paidPrincipalGr),
+      paidInterestGr: sum(installments, (row) => row.paidInterestGr),
+      writtenOffGr: sum(installments, (row) => row.writtenOffGr),
+      outstandingGr: sum(installments, (row) => row.outstandingGr),
+      arrearsGr,
+      interestGr,
+      reminderCostsGr,
+      creditGr: sum(credit, (chunk) => chunk.amountGr),
+      refundedGr,
+      toPayNowGr: arrearsGr + interestGr + reminderCostsGr,
+    },
+  }
+}
