@@ -234,7 +234,8 @@ export const taxpayers = {
       /* A range instead of LIKE keeps the index usable on both engines. */
       builder.where('search_name', '>=', prefix).where('search_name', '<', `${prefix}\uffff`)
     }
-    return (await builder).map(toTaxpayer)
+    const rows = await builder
+    return rows.map(toTaxpayer)
   },
 
   /** A new access code for the decision; the old one stops working. Returns the code in clear, once. */
