@@ -1,3 +1,5 @@
+import { InvalidDateError, parseIsoDate } from '#core/services/calendar'
+
 /** "12345678901234567890123456" → "12 3456 7890 1234 5678 9012 3456" (how banks print an NRB). */
 export function formatNrb(nrb: string | null | undefined): string {
   const digits = (nrb ?? '').replace(/\D/g, '')
@@ -20,4 +22,27 @@ export function formatDate(
     year: 'numeric',
     ...(withTime ? { hour: '2-digit', minute: '2-digit' } : {}),
   }).format(date)
+}
+
+/** Month names in the genitive, as Polish writes a day of the month. */
+const MONTHS_GENITIVE = [
+  'stycznia',
+  'lutego',
+  'marca',
+  'kwietnia',
+  'maja',
+  'czerwca',
+  'lipca',
+  'sierpnia',
+  'września',
+  'października',
+  'listopada',
+  'grudnia',
+] as const
+
+/** '2026-11-24' → "24 listopada 2026 r.", the date line of an official letter. */
+export function polishDate(isoDate: string): string {
+  if (parseIsoDate(isoDate) === null) throw new InvalidDateError(isoDate)
+  const [year, month, day] = isoDate.split('-').map(Number)
+  return `${day} ${MONTHS_GENITIVE[month - 1]} ${year} r.`
 }
