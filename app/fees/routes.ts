@@ -1,5 +1,6 @@
 /*
- * Module fees: routes arrive with its issue. Loaded by start/routes.ts so the
- * module can register its routes without touching core.
+ * Module fees: each area keeps its routes in app/fees/routes/<area>.ts.
+ * Staff pages live under /panel/podatki (configuration under
+ * /panel/podatki/konfiguracja), resident pages under /konto/podatki.
  */
-export {}
+import '#fees/routes/public'

@@ -1,7 +1,11 @@
 import { Bouncer } from '@adonisjs/bouncer'
 import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
-import * as abilities from '#core/policies/abilities'
+import * as coreAbilities from '#core/policies/abilities'
+import * as feesAbilities from '#fees/policies/abilities'
+
+/* Every module's staff abilities, one namespace for bouncer.authorize(). */
+const abilities = { ...coreAbilities, ...feesAbilities }
 
 /** Bouncer checks staff actions against the signed-in staff member. */
 export default class InitializeBouncerMiddleware {

@@ -46,6 +46,9 @@ function panelRoutes(): PanelRoute[] {
 function allowedRoles(pattern: string): StaffRole[] {
   if (pattern.startsWith('/panel/admin/wiadomosci')) return ['admin', 'manager']
   if (pattern.startsWith('/panel/admin')) return ['admin']
+  /* Tax secrecy: the treasurer's office and managers (finance-unit clerks are tested in the fees suite). */
+  if (pattern.startsWith('/panel/podatki/konfiguracja')) return ['treasurer']
+  if (pattern.startsWith('/panel/podatki')) return ['manager', 'treasurer']
   return ['admin', 'manager', 'clerk', 'treasurer', 'teacher']
 }
 

@@ -1,0 +1,2 @@
+/* Anonymous fees pages (off the session stack), e.g. the interest calculator. */
+export {}
