@@ -187,3 +187,8 @@ export function addWorkingDays(date: string, n: number): string {
   }
   return current
 }
+
+/** Today's date in Poland ('YYYY-MM-DD'): deadlines and "as of today" follow the office's calendar, not UTC. */
+export function todayInWarsaw(now: Date = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Warsaw' }).format(now)
+}
