@@ -4,3 +4,4 @@
  * /panel/podatki/konfiguracja), resident pages under /konto/podatki.
  */
 import '#fees/routes/public'
+import '#fees/routes/reports'
