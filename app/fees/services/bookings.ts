@@ -1,4 +1,5 @@
 import db from '@adonisjs/lucid/services/db'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { parseIsoDate } from '#core/services/calendar'
 import { ledgerOf } from '#fees/services/ledger_store'
 
@@ -48,14 +49,18 @@ function validDate(value: string, field: string) {
  * and never leaves the ledger half-written.
  */
 export const bookings = {
-  async bookPayment(input: PaymentInput): Promise<BookedPayment> {
+  /** Books in the caller's transaction when one is given (bulk imports, demo data). */
+  async bookPayment(
+    input: PaymentInput,
+    client?: TransactionClientContract
+  ): Promise<BookedPayment> {
     if (!Number.isSafeInteger(input.amountGr) || input.amountGr <= 0)
       throw new BookingError('Kwota wpłaty musi być większa od zera.', 'amount')
     validDate(input.paidOn, 'paidOn')
     if (!input.idempotencyKey)
       throw new BookingError('Brak klucza idempotencji wpłaty.', 'idempotencyKey')
 
-    return db.transaction(async (trx) => {
+    const run = async (trx: TransactionClientContract): Promise<BookedPayment> => {
       const existing = await trx
         .from('fees_payments')
         .where('idempotency_key', input.idempotencyKey)
@@ -116,7 +121,8 @@ export const bookings = {
         .returning('id')
       const paymentId = Number(typeof inserted === 'object' ? inserted.id : inserted)
       return { paymentId, taxpayerId: Number(taxpayer.id), created: true }
-    })
+    }
+    return client ? run(client) : db.transaction(run)
   },
 
   /** Writes off (odpis) part of an installment, e.g. after a remission decision. */
