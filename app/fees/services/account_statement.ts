@@ -1,7 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
 import officeProfileService from '#core/services/office_profile_service'
 import { paymentQrText } from '#payments/services/transfer_data'
-import { ledgerOf } from '#fees/services/ledger_store'
+import { ledgerOf, liveAssessmentIds } from '#fees/services/ledger_store'
 import { taxpayers, type TaxpayerRow } from '#fees/services/taxpayers'
 import {
   TAX_LABELS,
@@ -105,7 +105,17 @@ export async function accountStatement(
     taxpayer.kind === 'joint' ? taxpayers.members(taxpayerId) : Promise.resolve([]),
     officeProfileService.get(),
   ])
-  const activeRows = assessmentRows.filter((row) => row.status === 'active')
+  /* The decisions in force on the statement date: a correction issued later has not replaced anything yet. */
+  const live = liveAssessmentIds(
+    assessmentRows.map((row) => ({
+      id: Number(row.id),
+      status: row.status,
+      replacesId: row.replaces_id === null ? null : Number(row.replaces_id),
+      issuedOn: row.issued_on,
+    })),
+    asOf
+  )
+  const activeRows = assessmentRows.filter((row) => live.has(Number(row.id)))
   const lineRows = activeRows.length
     ? await db
         .from('fees_assessment_lines')
@@ -196,7 +206,7 @@ export async function accountStatement(
     members,
     assessments,
     replaced: assessmentRows
-      .filter((row) => row.status !== 'active')
+      .filter((row) => !live.has(Number(row.id)))
       .map((row) => ({
         id: Number(row.id),
         number: row.number,

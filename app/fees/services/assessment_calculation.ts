@@ -106,6 +106,16 @@ export function calculateAssessment(input: {
         `Brak stawki na rok ${input.year} dla kategorii „${category.label}”. Wprowadź stawki z uchwały rady gminy.`,
         'rates'
       )
+    if (rate.unit !== category.unit)
+      throw new CalculationError(
+        `Stawka na rok ${input.year} dla kategorii „${category.label}” jest podana w innej jednostce (${rate.unit}) niż podstawa (${category.unit}).`,
+        'rates'
+      )
+    if (!Number.isSafeInteger(object.baseE4) || object.baseE4 < 0)
+      throw new CalculationError(
+        `Podstawa opodatkowania „${object.description}” musi być liczbą nieujemną.`,
+        'baseE4'
+      )
     const baseE4 =
       category.unit === 'value' ? Math.round(object.baseE4 / 10_000) * 10_000 : object.baseE4
     /* base × 10^4 × rate × 10^4 is złoty × 10^8, i.e. grosze × 10^6; BigInt keeps large values exact. */

@@ -1,6 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
-import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
-import { addDays, nextWorkingDay } from '#core/services/calendar'
+import type { QueryClientContract, TransactionClientContract } from '@adonisjs/lucid/types/database'
+import { addDays, nextWorkingDay, parseIsoDate } from '#core/services/calendar'
 import {
   splitIntoInstallments,
   installmentSchedule,
@@ -34,6 +34,12 @@ export interface NewInstallment {
   existsFrom: string
 }
 
+/* A line of any liability: tax lines come from calculateAssessment; waste-fee and other-fee lines carry their own unit. */
+export type NewAssessmentLine = Omit<CalculationLine, 'months' | 'tax' | 'unit'> & {
+  tax: CalculationLine['tax'] | 'waste' | 'fee'
+  unit: string
+}
+
 export interface NewAssessment {
   taxpayerId: number
   kind: AssessmentKind
@@ -41,7 +47,7 @@ export interface NewAssessment {
   year: number
   title: string
   totalGr: number
-  lines: Omit<CalculationLine, 'months'>[]
+  lines: NewAssessmentLine[]
   installments: NewInstallment[]
   issuedOn: string
   deliveredOn?: string | null
@@ -63,12 +69,19 @@ const LATE_DELIVERY_DAYS = 14
 
 async function nextNumber(trx: TransactionClientContract, kind: AssessmentKind, year: number) {
   const prefix = NUMBER_PREFIX[kind]
-  const row = await trx
+  /* The highest number used, not a count: after a deletion a count would hand out a number again. */
+  const rows = await trx
     .from('fees_assessments')
     .where('number', 'like', `${prefix}.%.${year}`)
-    .count('* as total')
-    .first()
-  return `${prefix}.${Number(row?.total ?? 0) + 1}.${year}`
+    .select('number')
+  const used = rows.map((row) =>
+    Number(
+      String(row.number)
+        .slice(prefix.length + 1)
+        .split('.')[0]
+    )
+  )
+  return `${prefix}.${Math.max(0, ...used.filter(Number.isSafeInteger)) + 1}.${year}`
 }
 
 /** Writes an assessment with its lines and installments (in the caller's transaction). */
@@ -165,12 +178,26 @@ export async function previewTaxDecision(taxpayerId: number, year: number): Prom
   return calculateAssessment({ year, objects, rates })
 }
 
-async function activeTaxDecision(taxpayerId: number, year: number, client = db.connection()) {
-  return client
+async function refuseSecondDecision(
+  taxpayerId: number,
+  year: number,
+  client: QueryClientContract = db.connection()
+) {
+  const existing = await client
     .from('fees_assessments')
     .where({ taxpayer_id: taxpayerId, year, status: 'active' })
     .whereIn('kind', ['property-individual', 'legal-person-monthly'])
     .first()
+  if (existing)
+    throw new AssessmentError(
+      `Decyzja na rok ${year} już istnieje. Aby zmienić wymiar, wydaj decyzję zmieniającą.`,
+      'year'
+    )
+}
+
+function validDate(value: string, field: string) {
+  if (parseIsoDate(value) !== value)
+    throw new AssessmentError(`Data „${value}” jest nieprawidłowa (oczekiwano RRRR-MM-DD).`, field)
 }
 
 /**
@@ -187,11 +214,11 @@ export async function issueTaxDecision(input: {
 }): Promise<{ assessmentId: number; accessCode: string }> {
   const taxpayer = await taxpayers.find(input.taxpayerId)
   if (!taxpayer) throw new AssessmentError('Nie ma takiego podatnika.', 'taxpayerId')
-  if (await activeTaxDecision(input.taxpayerId, input.year))
-    throw new AssessmentError(
-      `Decyzja na rok ${input.year} już istnieje. Aby zmienić wymiar, wydaj decyzję zmieniającą.`,
-      'year'
-    )
+  validDate(input.issuedOn, 'issuedOn')
+  if (input.deliveredOn) validDate(input.deliveredOn, 'deliveredOn')
+  if (input.deliveredOn && input.deliveredOn < input.issuedOn)
+    throw new AssessmentError('Decyzji nie można doręczyć przed jej wydaniem.', 'deliveredOn')
+  await refuseSecondDecision(input.taxpayerId, input.year)
   const calculation = await previewTaxDecision(input.taxpayerId, input.year)
   if (calculation.lines.length === 0)
     throw new AssessmentError('Podatnik nie ma przedmiotów opodatkowania w tym roku.', 'objects')
@@ -203,6 +230,9 @@ export async function issueTaxDecision(input: {
     delivered: input.deliveredOn ?? null,
   })
   return db.transaction(async (trx) => {
+    /* Checked again under the taxpayer's lock: two clerks issuing at once get one decision. */
+    await trx.from('fees_taxpayers').where('id', input.taxpayerId).forUpdate().first()
+    await refuseSecondDecision(input.taxpayerId, input.year, trx)
     const assessmentId = await createAssessment(trx, {
       taxpayerId: input.taxpayerId,
       kind,
@@ -226,8 +256,11 @@ export async function issueTaxDecision(input: {
 /**
  * Records delivery of a decision: installments whose statutory date passed
  * before delivery become due 14 days after it (shifted to a working day).
+ * Installments a correction carried over from the decision it replaced were
+ * owed since that decision and keep their dates.
  */
 export async function recordDelivery(assessmentId: number, deliveredOn: string) {
+  validDate(deliveredOn, 'deliveredOn')
   await db.transaction(async (trx) => {
     const assessment = await trx
       .from('fees_assessments')
@@ -235,12 +268,17 @@ export async function recordDelivery(assessmentId: number, deliveredOn: string) 
       .forUpdate()
       .first()
     if (!assessment) throw new AssessmentError('Nie ma takiej decyzji.', 'assessmentId')
+    if (deliveredOn < assessment.issued_on)
+      throw new AssessmentError('Decyzji nie można doręczyć przed jej wydaniem.', 'deliveredOn')
     await trx
       .from('fees_assessments')
       .where('id', assessmentId)
       .update({ delivered_on: deliveredOn, updated_at: new Date() })
     const lateDue = nextWorkingDay(addDays(deliveredOn, LATE_DELIVERY_DAYS))
-    const installments = await trx.from('fees_installments').where('assessment_id', assessmentId)
+    const installments = await trx
+      .from('fees_installments')
+      .where('assessment_id', assessmentId)
+      .where('exists_from', '>=', assessment.issued_on)
     for (const installment of installments) {
       const due =
         installment.statutory_due < deliveredOn
@@ -258,6 +296,10 @@ export async function recordDelivery(assessmentId: number, deliveredOn: string) 
  * remaining statutory dates (what does not divide goes to the first of them), or
  * due 14 days after issue when none remain. When the new amount is less than
  * what was already due, the kept installments are reduced from the latest back.
+ * A recalculated installment whose date had already passed when the correction
+ * was issued stays owed on that date up to what the replaced decision demanded
+ * then; only an increase over it is due 14 days after issue — nobody owes
+ * interest for being late with money no decision had asked for yet.
  */
 export function correctedInstallments(input: {
   previous: {
@@ -282,26 +324,46 @@ export function correctedInstallments(input: {
     keptSum -= cut
   }
   const remainingGr = input.newTotalGr - keptSum
+  const afterIssue = nextWorkingDay(addDays(input.issuedOn, LATE_DELIVERY_DAYS))
   let later = input.newSchedule.filter((installment) => installment.due >= input.effectiveFrom)
-  if (later.length === 0 && remainingGr > 0) {
-    const due = nextWorkingDay(addDays(input.issuedOn, LATE_DELIVERY_DAYS))
-    later = [{ statutoryDue: due, due }]
-  }
+  if (later.length === 0 && remainingGr > 0) later = [{ statutoryDue: afterIssue, due: afterIssue }]
   const parts = later.length ? splitIntoInstallments(remainingGr, later.length) : []
-  const result: NewInstallment[] = kept.map((installment, index) => ({
-    ...installment,
-    number: index + 1,
+
+  const result: Omit<NewInstallment, 'number'>[] = kept.map((installment) => ({
+    statutoryDue: installment.statutoryDue,
+    due: installment.due,
+    amountGr: installment.amountGr,
+    existsFrom: installment.existsFrom,
   }))
-  later.forEach((installment, index) =>
+  let increaseGr = 0
+  later.forEach((installment, index) => {
+    if (installment.due >= input.issuedOn) {
+      result.push({ ...installment, amountGr: parts[index], existsFrom: input.issuedOn })
+      return
+    }
+    const replaced = input.previous.filter(
+      (old) => old.statutoryDue === installment.statutoryDue && old.due >= input.effectiveFrom
+    )
+    const demandedGr = replaced.reduce((sum, old) => sum + old.amountGr, 0)
+    const owedGr = Math.min(parts[index], demandedGr)
     result.push({
-      number: result.length + 1,
-      statutoryDue: installment.statutoryDue,
-      due: installment.due,
-      amountGr: parts[index],
+      ...installment,
+      amountGr: owedGr,
+      existsFrom: replaced[0]?.existsFrom ?? input.issuedOn,
+    })
+    increaseGr += parts[index] - owedGr
+  })
+  if (increaseGr > 0)
+    result.push({
+      statutoryDue: afterIssue,
+      due: afterIssue,
+      amountGr: increaseGr,
       existsFrom: input.issuedOn,
     })
-  )
-  return result.filter((installment) => installment.amountGr > 0 || result.length === 1)
+  const nonEmpty = result.filter((installment) => installment.amountGr > 0)
+  return (nonEmpty.length || !result.length ? nonEmpty : result.slice(0, 1))
+    .sort((a, b) => a.due.localeCompare(b.due) || a.statutoryDue.localeCompare(b.statutoryDue))
+    .map((installment, index) => ({ number: index + 1, ...installment }))
 }
 
 /** A decision changing the tax from a date (decyzja zmieniająca), replacing the one in force. */
@@ -317,30 +379,43 @@ export async function correctTaxDecision(input: {
   if (!['property-individual', 'legal-person-monthly'].includes(old.kind))
     throw new AssessmentError('Ta decyzja nie jest decyzją podatkową.', 'assessmentId')
   const year = Number(old.year)
+  validDate(input.effectiveFrom, 'effectiveFrom')
+  validDate(input.issuedOn, 'issuedOn')
   if (!input.effectiveFrom.startsWith(String(year)))
     throw new AssessmentError(`Data zmiany musi przypadać w roku ${year}.`, 'effectiveFrom')
+  if (input.issuedOn < old.issued_on)
+    throw new AssessmentError(
+      'Decyzja zmieniająca nie może być wcześniejsza niż zmieniana.',
+      'issuedOn'
+    )
   const calculation = await previewTaxDecision(Number(old.taxpayer_id), year)
-  const previous = await db
-    .from('fees_installments')
-    .where('assessment_id', old.id)
-    .orderBy('number')
-  const installments = correctedInstallments({
-    previous: previous.map((row) => ({
-      number: Number(row.number),
-      statutoryDue: row.statutory_due,
-      due: row.due,
-      amountGr: Number(row.amount_gr),
-      existsFrom: row.exists_from,
-    })),
-    newSchedule: installmentSchedule({ kind: old.kind, year, totalGr: calculation.totalGr }),
-    newTotalGr: calculation.totalGr,
-    effectiveFrom: input.effectiveFrom,
-    issuedOn: input.issuedOn,
-  })
   return db.transaction(async (trx) => {
     const locked = await trx.from('fees_assessments').where('id', old.id).forUpdate().first()
     if (locked.status !== 'active')
       throw new AssessmentError('Tę decyzję właśnie zmieniono. Odśwież stronę.', 'assessmentId')
+    const previous = await trx
+      .from('fees_installments')
+      .where('assessment_id', old.id)
+      .orderBy('number')
+    const installments = correctedInstallments({
+      previous: previous.map((row) => ({
+        number: Number(row.number),
+        statutoryDue: row.statutory_due,
+        due: row.due,
+        amountGr: Number(row.amount_gr),
+        existsFrom: row.exists_from,
+      })),
+      /* The dates the replaced decision set, late delivery included, so kept and new ones line up. */
+      newSchedule: installmentSchedule({
+        kind: old.kind,
+        year,
+        totalGr: calculation.totalGr,
+        delivered: old.delivered_on,
+      }),
+      newTotalGr: calculation.totalGr,
+      effectiveFrom: input.effectiveFrom,
+      issuedOn: input.issuedOn,
+    })
     await trx
       .from('fees_assessments')
       .where('id', old.id)

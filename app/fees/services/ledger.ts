@@ -1,4 +1,3 @@
-import { roundToZloty } from '#core/services/money'
 import { lateInterest, type InterestRatePeriod } from '#fees/services/interest_calculator'
 import { allocatePayment, type OpenItem } from '#fees/services/payment_allocation'
 
@@ -111,8 +110,10 @@ export interface LedgerResult {
 interface LiveInstallment {
   source: LedgerInstallment
   principalGr: number
-  /** Unpaid interest carried from earlier payments, exact grosze. */
+  /** Interest already charged at an earlier payment and not paid: exact grosze, owed as it is. */
   carryGr: number
+  /** Interest accrued before `accrualFrom` but not yet charged (kept over a write-off), × INTEREST_SCALE. */
+  pendingScaled: bigint
   /** Interest accrues from the day after this date. */
   accrualFrom: string
   paidPrincipalGr: number
@@ -140,20 +141,45 @@ type LedgerEvent =
   | { type: 'refund'; date: string; charge: LedgerCharge }
   | { type: 'payment'; date: string; payment: LedgerPayment }
 
-/** Exact interest (grosze, not rounded) on an amount from the day after `from` to `to`. */
-function exactInterest(amountGr: number, from: string, to: string, rules: InterestRules): number {
-  if (amountGr <= 0 || to <= from) return 0
+/* Interest in grosze × 3 650 000 (basis points × 365 days) is an integer: no float reaches a rounding. */
+const INTEREST_SCALE = 3_650_000n
+
+/** Interest on an amount from the day after `from` up to and including `to`, × INTEREST_SCALE. */
+function accruedScaled(amountGr: number, from: string, to: string, rules: InterestRules): bigint {
+  if (amountGr <= 0 || to <= from) return 0n
   const result = lateInterest({ amountGr, due: from, paid: to, rates: rules.rates, thresholdGr: 0 })
-  return result.periods.reduce((sum, period) => sum + period.exactGr, 0)
+  return result.periods.reduce(
+    (sum, period) =>
+      sum + BigInt(amountGr) * BigInt(Math.round(period.rateBp)) * BigInt(period.days),
+    0n
+  )
 }
 
-/** Interest owed on an installment on a day: carried plus accrued, rounded to złoty, waived up to the threshold. */
-function interestDue(item: LiveInstallment, date: string, rules: InterestRules): number {
-  if (date <= item.source.due) return 0
-  const from = item.accrualFrom > item.source.due ? item.accrualFrom : item.source.due
-  const exact = item.carryGr + exactInterest(item.principalGr, from, date, rules)
-  const rounded = roundToZloty(Math.round(exact))
+/**
+ * Interest charged for one stretch of delay (up to a payment or the statement
+ * date): rounded to full złoty (49 gr down, 50 gr up, from the exact value, not
+ * a grosz-rounded one) and not charged at all up to the threshold.
+ */
+function chargedInterest(scaled: bigint, rules: InterestRules): number {
+  const zloty = (scaled + 50n * INTEREST_SCALE) / (100n * INTEREST_SCALE)
+  const rounded = Number(zloty) * 100
   return rounded > rules.thresholdGr ? rounded : 0
+}
+
+/** Interest accrued on an installment since its last payment (or its due date), × INTEREST_SCALE. */
+function openStretch(item: LiveInstallment, date: string, rules: InterestRules): bigint {
+  const from = item.accrualFrom > item.source.due ? item.accrualFrom : item.source.due
+  return item.pendingScaled + accruedScaled(item.principalGr, from, date, rules)
+}
+
+/**
+ * Interest owed on an installment on a day: what an earlier payment left unpaid
+ * (already charged, owed as it is) plus the stretch since then, rounded and
+ * thresholded on its own — the threshold applies at each payment, and interest
+ * once charged is not waived later because the rest of it became small.
+ */
+function interestDue(item: LiveInstallment, date: string, rules: InterestRules): number {
+  return item.carryGr + chargedInterest(openStretch(item, date, rules), rules)
 }
 
 export function replayLedger(input: {
@@ -196,7 +222,7 @@ export function replayLedger(input: {
     for (const cost of costs.values())
       if (cost.outstandingGr > 0)
         items.push({
-          id: `c${cost.source.id}`,
+          id: `c${String(cost.source.id).padStart(12, '0')}`,
           kind: 'reminder_cost',
           liabilityId: null,
           due: cost.source.bookedOn,
@@ -205,7 +231,7 @@ export function replayLedger(input: {
     for (const item of live.values())
       if (item.principalGr > 0)
         items.push({
-          id: `i${item.source.id}`,
+          id: `i${String(item.source.id).padStart(12, '0')}`,
           kind: 'installment',
           liabilityId: String(item.source.assessmentId),
           due: item.source.due,
@@ -245,6 +271,7 @@ export function replayLedger(input: {
       item.paidPrincipalGr += allocation.principalGr
       item.paidInterestGr += allocation.interestGr
       item.carryGr = Math.max(0, owedInterest - allocation.interestGr)
+      item.pendingScaled = 0n
       if (date > item.accrualFrom) item.accrualFrom = date
       item.lastPaidOn = date
       allocations.push({
@@ -278,6 +305,7 @@ export function replayLedger(input: {
           source,
           principalGr: source.amountGr,
           carryGr: 0,
+          pendingScaled: 0n,
           accrualFrom: source.due,
           paidPrincipalGr: 0,
           paidInterestGr: 0,
@@ -295,10 +323,14 @@ export function replayLedger(input: {
         const item = event.charge.installmentId ? live.get(event.charge.installmentId) : undefined
         if (!item || item.principalGr === 0) break
         const amount = Math.min(item.principalGr, event.charge.amountGr)
-        /* The interest accrued on the written-off part goes with it. */
-        const from = item.accrualFrom > item.source.due ? item.accrualFrom : item.source.due
-        const accrued = item.carryGr + exactInterest(item.principalGr, from, event.date, rules)
-        item.carryGr = (accrued * (item.principalGr - amount)) / item.principalGr
+        /*
+         * Writing off arrears writes off the interest on them in the same
+         * proportion; the rest keeps accruing.
+         */
+        const keep = item.principalGr - amount
+        const stretch = openStretch(item, event.date, rules)
+        item.pendingScaled = (stretch * BigInt(keep)) / BigInt(item.principalGr)
+        item.carryGr = Math.round((item.carryGr * keep) / item.principalGr)
         if (event.date > item.accrualFrom) item.accrualFrom = event.date
         item.principalGr -= amount
         item.writtenOffGr += amount
@@ -333,8 +365,7 @@ export function replayLedger(input: {
     .sort((a, b) => a.source.due.localeCompare(b.source.due) || a.source.id - b.source.id)
     .map((item) => {
       const overdue = item.principalGr > 0 && item.source.due < asOf
-      const interestGr =
-        item.principalGr > 0 || item.carryGr > 0 ? interestDue(item, asOf, rules) : 0
+      const interestGr = interestDue(item, asOf, rules)
       let status: InstallmentStatus
       if (item.principalGr === 0)
         status = item.writtenOffGr > 0 && item.paidPrincipalGr === 0 ? 'written_off' : 'paid'

@@ -10,8 +10,56 @@ import {
   type LedgerResult,
 } from '#fees/services/ledger'
 
-/* Only the decisions in force count: a replaced decision's installments live on in its correction. */
-const LIVE_STATUSES = ['active']
+export interface AssessmentVersion {
+  id: number
+  status: string
+  replacesId: number | null
+  issuedOn: string
+}
+
+/**
+ * The decisions in force on a day. A correction replaces a decision from the
+ * day it was issued: before that day the replaced decision is the one owed (its
+ * installments, interest and payments as they stood), from that day on the
+ * correction is. Without a day, the decisions in force now (status 'active').
+ * Cancelled decisions never count.
+ */
+export function liveAssessmentIds(versions: readonly AssessmentVersion[], asOf?: string | null) {
+  if (!asOf) return new Set(versions.filter((v) => v.status === 'active').map((v) => v.id))
+  const replacedOn = new Map<number, string>()
+  for (const version of versions)
+    if (version.replacesId !== null && version.status !== 'cancelled') {
+      const earlier = replacedOn.get(version.replacesId)
+      if (!earlier || version.issuedOn < earlier)
+        replacedOn.set(version.replacesId, version.issuedOn)
+    }
+  return new Set(
+    versions
+      .filter((v) => v.status === 'active' || v.status === 'replaced')
+      .filter((v) => v.replacesId === null || v.issuedOn <= asOf)
+      .filter((v) => {
+        const replaced = replacedOn.get(v.id)
+        return replaced === undefined || replaced > asOf
+      })
+      .map((v) => v.id)
+  )
+}
+
+/** The decision in force that stands for `id` (a replaced decision's latest live successor). */
+function resolveNamed(
+  id: number,
+  versions: ReadonlyMap<number, AssessmentVersion>,
+  successorOf: ReadonlyMap<number, number>,
+  live: ReadonlySet<number>
+): number {
+  let current = id
+  for (let hops = 0; hops < versions.size && !live.has(current); hops++) {
+    const next = successorOf.get(current)
+    if (next === undefined || (!live.has(next) && !successorOf.has(next))) break
+    current = next
+  }
+  return current
+}
 
 export interface LedgerInputs {
   installments: LedgerInstallment[]
@@ -25,11 +73,13 @@ function emptyInputs(): LedgerInputs {
 
 /**
  * Loads what the ledger replays, for some taxpayers or (ids = null) for all of
- * them, in three queries whatever their number.
+ * them, in four queries whatever their number; with `asOf`, the decisions in
+ * force on that day (see liveAssessmentIds), otherwise those in force now.
  */
 export async function loadLedgerInputs(
   taxpayerIds: number[] | null,
-  client: QueryClientContract = db.connection()
+  client: QueryClientContract = db.connection(),
+  asOf?: string | null
 ): Promise<Map<number, LedgerInputs>> {
   const byTaxpayer = new Map<number, LedgerInputs>()
   const inputsOf = (taxpayerId: number) => {
@@ -43,22 +93,18 @@ export async function loadLedgerInputs(
     column: string
   ) => (taxpayerIds === null ? query : query.whereIn(column, taxpayerIds))
 
-  const [installments, charges, payments] = await Promise.all([
+  const [assessments, installments, charges, payments] = await Promise.all([
     scope(
       client
-        .from('fees_installments as i')
-        .join('fees_assessments as a', 'a.id', 'i.assessment_id')
-        .whereIn('a.status', LIVE_STATUSES)
-        .select(
-          'i.id',
-          'i.taxpayer_id',
-          'i.assessment_id',
-          'i.number',
-          'i.due',
-          'i.amount_gr',
-          'i.exists_from'
-        ),
-      'i.taxpayer_id'
+        .from('fees_assessments')
+        .select('id', 'taxpayer_id', 'status', 'replaces_id', 'issued_on'),
+      'taxpayer_id'
+    ),
+    scope(
+      client
+        .from('fees_installments')
+        .select('id', 'taxpayer_id', 'assessment_id', 'number', 'due', 'amount_gr', 'exists_from'),
+      'taxpayer_id'
     ),
     scope(
       client
@@ -81,7 +127,26 @@ export async function loadLedgerInputs(
       'taxpayer_id'
     ),
   ])
-  for (const row of installments)
+  const versions = new Map<number, AssessmentVersion>()
+  const successorOf = new Map<number, number>()
+  for (const row of assessments) {
+    const version: AssessmentVersion = {
+      id: Number(row.id),
+      status: row.status,
+      replacesId: row.replaces_id === null ? null : Number(row.replaces_id),
+      issuedOn: row.issued_on,
+    }
+    versions.set(version.id, version)
+    if (version.replacesId !== null && version.status !== 'cancelled')
+      successorOf.set(version.replacesId, version.id)
+  }
+  const live = liveAssessmentIds([...versions.values()], asOf)
+  /* A payer who named a decision later corrected meant the liability, now carried by the correction. */
+  const named = (id: number | null) =>
+    id === null ? null : resolveNamed(id, versions, successorOf, live)
+
+  for (const row of installments) {
+    if (!live.has(Number(row.assessment_id))) continue
     inputsOf(Number(row.taxpayer_id)).installments.push({
       id: Number(row.id),
       assessmentId: Number(row.assessment_id),
@@ -90,6 +155,7 @@ export async function loadLedgerInputs(
       amountGr: Number(row.amount_gr),
       existsFrom: row.exists_from,
     })
+  }
   for (const row of charges)
     inputsOf(Number(row.taxpayer_id)).charges.push({
       id: Number(row.id),
@@ -104,7 +170,9 @@ export async function loadLedgerInputs(
       id: Number(row.id),
       amountGr: Number(row.amount_gr),
       paidOn: row.paid_on,
-      namedAssessmentId: row.named_assessment_id === null ? null : Number(row.named_assessment_id),
+      namedAssessmentId: named(
+        row.named_assessment_id === null ? null : Number(row.named_assessment_id)
+      ),
     })
   return byTaxpayer
 }
@@ -124,7 +192,7 @@ export async function ledgerOf(
   client?: QueryClientContract
 ): Promise<LedgerResult> {
   const [inputs, rules] = await Promise.all([
-    loadLedgerInputs([taxpayerId], client),
+    loadLedgerInputs([taxpayerId], client, asOf),
     interestRulesAt(asOf),
   ])
   return replayLedger({ asOf, rules, ...(inputs.get(taxpayerId) ?? emptyInputs()) })
@@ -132,7 +200,10 @@ export async function ledgerOf(
 
 /** Every taxpayer's ledger as of a date (arrears lists, reminders, the daily summary). */
 export async function allLedgers(asOf: string): Promise<Map<number, LedgerResult>> {
-  const [inputs, rules] = await Promise.all([loadLedgerInputs(null), interestRulesAt(asOf)])
+  const [inputs, rules] = await Promise.all([
+    loadLedgerInputs(null, undefined, asOf),
+    interestRulesAt(asOf),
+  ])
   const results = new Map<number, LedgerResult>()
   for (const [taxpayerId, taxpayerInputs] of inputs)
     results.set(taxpayerId, replayLedger({ asOf, rules, ...taxpayerInputs }))
