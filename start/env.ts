@@ -45,4 +45,23 @@ export default await Env.create(new URL('../', import.meta.url), {
   SMTP_USERNAME: Env.schema.string.optional(),
   SMTP_PASSWORD: Env.schema.string.optional(),
   SMTP_SECURE: Env.schema.boolean.optional(),
+
+  /* Appliance: backups (restic), VPN (WireGuard), administrator contact. */
+  RATUSZ_ADMIN_EMAIL: Env.schema.string.optional(),
+  RATUSZ_HOSTNAME: Env.schema.string.optional(),
+  RATUSZ_BACKUP_DIR: Env.schema.string.optional(),
+  RATUSZ_BACKUP_REPOSITORY: Env.schema.string.optional(),
+  RATUSZ_BACKUP_PASSWORD_FILE: Env.schema.string.optional(),
+  RATUSZ_BACKUP_PARTNER_REPOSITORY: Env.schema.string.optional(),
+  RATUSZ_BACKUP_PARTNER_PASSWORD_FILE: Env.schema.string.optional(),
+  RATUSZ_BACKUP_KEEP_DAILY: Env.schema.number.optional(),
+  RATUSZ_BACKUP_KEEP_WEEKLY: Env.schema.number.optional(),
+  RATUSZ_BACKUP_KEEP_MONTHLY: Env.schema.number.optional(),
+  RATUSZ_BACKUP_MAX_AGE_HOURS: Env.schema.number.optional(),
+  RESTIC_CACHE_DIR: Env.schema.string.optional(),
+  RATUSZ_ENV_FILE: Env.schema.string.optional(),
+  RATUSZ_WG_IFACE: Env.schema.string.optional(),
+  RATUSZ_VPN_RANGE: Env.schema.string.optional(),
+  RATUSZ_VPN_PORT: Env.schema.number.optional(),
+  RATUSZ_VPN_ENDPOINT: Env.schema.string.optional(),
 })

@@ -1,0 +1,45 @@
+/*
+ * Appliance settings: where backups go, how many are kept, the VPN interface. On a
+ * server they come from /etc/ratusz/ratusz.env written by appliance/install.sh; in
+ * development they default to folders beside the data directory.
+ */
+import { isAbsolute, join } from 'node:path'
+import env from '#start/env'
+import app from '@adonisjs/core/services/app'
+import { dataDir } from '#config/ratusz'
+
+function absolute(path: string) {
+  return isAbsolute(path) ? path : join(app.appRoot.pathname, path)
+}
+
+const backupDir = absolute(env.get('RATUSZ_BACKUP_DIR', `${dataDir}-backup`))
+
+const applianceConfig = {
+  envFile: env.get('RATUSZ_ENV_FILE', '/etc/ratusz/ratusz.env'),
+  adminEmail: env.get('RATUSZ_ADMIN_EMAIL', ''),
+  backup: {
+    dir: backupDir,
+    repository: env.get('RATUSZ_BACKUP_REPOSITORY', join(backupDir, 'restic')),
+    passwordFile: absolute(
+      env.get('RATUSZ_BACKUP_PASSWORD_FILE', join(`${dataDir}-keys`, 'backup-password'))
+    ),
+    partnerRepository: env.get('RATUSZ_BACKUP_PARTNER_REPOSITORY', ''),
+    partnerPasswordFile: env.get('RATUSZ_BACKUP_PARTNER_PASSWORD_FILE', ''),
+    cacheDir: env.get('RESTIC_CACHE_DIR', ''),
+    keep: {
+      daily: env.get('RATUSZ_BACKUP_KEEP_DAILY', 7),
+      weekly: env.get('RATUSZ_BACKUP_KEEP_WEEKLY', 5),
+      monthly: env.get('RATUSZ_BACKUP_KEEP_MONTHLY', 12),
+    },
+    /* No successful backup for this long is a failure (nightly schedule plus slack). */
+    maxAgeHours: env.get('RATUSZ_BACKUP_MAX_AGE_HOURS', 26),
+  },
+  vpn: {
+    iface: env.get('RATUSZ_WG_IFACE', 'wg0'),
+    range: env.get('RATUSZ_VPN_RANGE', '10.77.0.0/24'),
+    port: env.get('RATUSZ_VPN_PORT', 51820),
+    endpoint: env.get('RATUSZ_VPN_ENDPOINT', ''),
+  },
+}
+
+export default applianceConfig
