@@ -5,3 +5,4 @@
  */
 import '#fees/routes/public'
 import '#fees/routes/reports'
+import '#fees/routes/clerk'
