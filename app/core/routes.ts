@@ -14,6 +14,7 @@ const OutboxController = () => import('#core/controllers/outbox_controller')
 const ResidentAccountController = () => import('#core/controllers/resident_account_controller')
 const ResidentSessionController = () => import('#core/controllers/resident_session_controller')
 const ResidentPasswordController = () => import('#core/controllers/resident_password_controller')
+const ResidentMessagesController = () => import('#core/controllers/resident_messages_controller')
 
 /* Anonymous, off the session stack: must stay fast. */
 router.get('/up', [HealthController, 'show']).as('health')
@@ -140,6 +141,15 @@ router
     router.post('/wyloguj', [ResidentSessionController, 'destroy']).as('resident.logout')
     router.get('/haslo', [ResidentPasswordController, 'edit']).as('resident.password.edit')
     router.post('/haslo', [ResidentPasswordController, 'update']).as('resident.password.update')
+    router.get('/wiadomosci', [ResidentMessagesController, 'index']).as('resident.messages.index')
+    router
+      .get('/wiadomosci/:id', [ResidentMessagesController, 'show'])
+      .as('resident.messages.show')
+      .where('id', router.matchers.number())
+    router
+      .post('/wiadomosci/:id/przeczytana', [ResidentMessagesController, 'markRead'])
+      .as('resident.messages.read')
+      .where('id', router.matchers.number())
   })
   .prefix('/konto')
   .use([...webStack(), middleware.resident()])

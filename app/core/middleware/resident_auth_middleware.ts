@@ -1,6 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
 import { activeAccount } from '#core/services/realm_sessions'
+import { residentInbox } from '#core/services/resident_inbox'
 
 /** Requires a signed-in resident of the e-BOK; same timeouts and caching rules as staff. */
 export default class ResidentAuthMiddleware {
@@ -15,7 +16,12 @@ export default class ResidentAuthMiddleware {
       return ctx.response.redirect().toRoute('resident.login.show')
     }
     ctx.response.header('Cache-Control', 'no-store')
-    ctx.view.share({ resident: user })
+    /* Counted when a page first shows it (once per request), not on redirects. */
+    let unread: Promise<number> | undefined
+    ctx.view.share({
+      resident: user,
+      unreadMessages: () => (unread ??= residentInbox.unreadCount(user.id)),
+    })
     return next()
   }
 }
