@@ -6,3 +6,4 @@
 import '#fees/routes/public'
 import '#fees/routes/reports'
 import '#fees/routes/clerk'
+import '#fees/routes/resident'
