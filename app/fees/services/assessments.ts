@@ -338,7 +338,12 @@ export function correctedInstallments(input: {
   let increaseGr = 0
   later.forEach((installment, index) => {
     if (installment.due >= input.issuedOn) {
-      result.push({ ...installment, amountGr: parts[index], existsFrom: input.issuedOn })
+      result.push({
+        statutoryDue: installment.statutoryDue,
+        due: installment.due,
+        amountGr: parts[index],
+        existsFrom: input.issuedOn,
+      })
       return
     }
     const replaced = input.previous.filter(
@@ -347,7 +352,8 @@ export function correctedInstallments(input: {
     const demandedGr = replaced.reduce((sum, old) => sum + old.amountGr, 0)
     const owedGr = Math.min(parts[index], demandedGr)
     result.push({
-      ...installment,
+      statutoryDue: installment.statutoryDue,
+      due: installment.due,
       amountGr: owedGr,
       existsFrom: replaced[0]?.existsFrom ?? input.issuedOn,
     })
@@ -363,7 +369,7 @@ export function correctedInstallments(input: {
   const nonEmpty = result.filter((installment) => installment.amountGr > 0)
   return (nonEmpty.length || !result.length ? nonEmpty : result.slice(0, 1))
     .sort((a, b) => a.due.localeCompare(b.due) || a.statutoryDue.localeCompare(b.statutoryDue))
-    .map((installment, index) => ({ number: index + 1, ...installment }))
+    .map((installment, index) => ({ ...installment, number: index + 1 }))
 }
 
 /** A decision changing the tax from a date (decyzja zmieniająca), replacing the one in force. */
