@@ -62,6 +62,18 @@ export async function columnsOf(client: QueryClientContract, table: string): Pro
   return (result as { name: string }[]).map((r) => r.name)
 }
 
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys)
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])])
+    )
+  }
+  return value
+}
+
 /**
  * A value written the same way whatever the engine returned: booleans and 0/1, dates and
  * ISO strings, bigint strings and numbers must hash alike on SQLite and PostgreSQL.
@@ -71,9 +83,18 @@ export function canonical(value: unknown): string {
   if (typeof value === 'boolean') return value ? '1' : '0'
   if (value instanceof Date) return value.toISOString()
   if (Buffer.isBuffer(value)) return `b:${value.toString('base64')}`
-  if (typeof value === 'object') return JSON.stringify(value)
+  if (typeof value === 'object') return JSON.stringify(sortKeys(value))
   const text = String(value)
   if (/^-?\d+(\.\d+)?$/.test(text)) return String(Number(text))
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return `${text}T00:00:00.000Z`
+  // jsonb reorders keys: compare JSON by content, keys sorted.
+  if (/^[[{]/.test(text)) {
+    try {
+      return JSON.stringify(sortKeys(JSON.parse(text)))
+    } catch {
+      return text
+    }
+  }
   const date = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]00(:?00)?)?$/.exec(text)
   if (date) return new Date(`${date[1]}T${date[2]}${date[3] ?? ''}Z`).toISOString()
   return text
@@ -83,7 +104,8 @@ export function canonical(value: unknown): string {
 export async function tableChecksum(
   client: QueryClientContract,
   table: string,
-  columns?: string[]
+  columns?: string[],
+  normalize: (column: string, value: unknown) => unknown = (_, value) => value
 ): Promise<string> {
   const cols = columns ?? (await columnsOf(client, table))
   const hash = createHash('sha256')
@@ -97,7 +119,9 @@ export async function tableChecksum(
       .orderBy(cols.map((column) => ({ column })))
       .limit(pageSize)
       .offset(offset)
-    for (const row of page) rows.push(cols.map((c) => canonical(row[c])).join('\u0001'))
+    for (const row of page) {
+      rows.push(cols.map((c) => canonical(normalize(c, row[c]))).join('\u0001'))
+    }
     if (page.length < pageSize) break
     offset += pageSize
   }
