@@ -60,6 +60,7 @@ export const clerkMessages = new SimpleMessagesProvider(
     'idempotencyKey.regex': 'Formularz jest nieaktualny. Otwórz go ponownie.',
     'positive': 'Wybierz jedną z dostępnych wartości w polu „{{ field }}”.',
     'withoutDecimals': 'Pole „{{ field }}” musi być liczbą całkowitą.',
+    'identityChecked.required': 'Potwierdź, że tożsamość mieszkańca została sprawdzona.',
     'identityChecked.accepted': 'Potwierdź, że tożsamość mieszkańca została sprawdzona.',
   },
   FIELDS
