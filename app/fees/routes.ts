@@ -6,4 +6,6 @@
 import '#fees/routes/public'
 import '#fees/routes/reports'
 import '#fees/routes/clerk'
+import '#fees/routes/documents'
+import '#fees/routes/reminders'
 import '#fees/routes/resident'

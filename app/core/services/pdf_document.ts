@@ -307,6 +307,81 @@ export class PdfDocument {
     return this
   }
 
+  /**
+   * The case sign ("Znak sprawy: …") at the left margin; call it right before
+   * placeAndDate() so both share one line, as Polish office letters print them.
+   */
+  caseSign(text: string): this {
+    const top = this.#doc.y
+    this.#doc
+      .font('regular')
+      .fontSize(FONT_SIZE)
+      .text(text, MARGINS.left, top, { width: this.#width * 0.55 })
+    this.#doc.y = top
+    return this
+  }
+
+  /** The addressee in the right half of the page, where a window envelope shows it. */
+  addressee(lines: string[]): this {
+    const doc = this.#doc
+    const x = MARGINS.left + this.#width * 0.52
+    const width = this.#width * 0.48
+    doc.font('bold').fontSize(FONT_SIZE).fillColor('black')
+    const height = lines.reduce(
+      (sum, line) => sum + doc.heightOfString(line || ' ', { width }) + 1,
+      0
+    )
+    this.#ensureSpace(height)
+    lines.forEach((line, index) => {
+      doc.font(index === 0 || lines[index - 1] === '' ? 'bold' : 'regular')
+      doc.text(line || ' ', x, doc.y, { width, lineGap: 1 })
+    })
+    doc.font('regular')
+    doc.x = MARGINS.left
+    doc.moveDown(1.5)
+    return this
+  }
+
+  /** The signature block, centred in the right half: on whose behalf, the name, the office held. */
+  signature(lines: string[]): this {
+    const doc = this.#doc
+    const x = MARGINS.left + this.#width * 0.5
+    const width = this.#width * 0.5
+    doc.font('regular').fontSize(FONT_SIZE)
+    const height = (lines.length + 3) * FONT_SIZE * 1.3
+    this.#ensureSpace(height)
+    doc.y += FONT_SIZE
+    lines.forEach((line, index) => {
+      doc
+        .font(index === 1 ? 'bold' : 'regular')
+        .fontSize(index > 1 ? SMALL_SIZE : FONT_SIZE)
+        .fillColor(index > 1 ? GREY : 'black')
+        .text(line, x, doc.y, { width, align: 'center' })
+      /* Room for the handwritten signature under "z up." */
+      if (index === 0) doc.y += FONT_SIZE * 2.2
+    })
+    doc.font('regular').fontSize(FONT_SIZE).fillColor('black')
+    doc.x = MARGINS.left
+    doc.moveDown(1)
+    return this
+  }
+
+  /** A smaller grey paragraph for notes and instructions at the end of a letter. */
+  note(text: string): this {
+    this.#doc
+      .font('regular')
+      .fontSize(SMALL_SIZE)
+      .fillColor(GREY)
+      .text(text, MARGINS.left, this.#doc.y, {
+        width: this.#width,
+        align: 'justify',
+        paragraphGap: SMALL_SIZE * 0.5,
+        lineGap: 1,
+      })
+    this.#doc.fillColor('black').fontSize(FONT_SIZE)
+    return this
+  }
+
   /** Starts the next content on a new page. */
   pageBreak(): this {
     this.#doc.addPage()
