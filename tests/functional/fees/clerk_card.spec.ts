@@ -371,14 +371,20 @@ test.group('Fees clerk / account card', (group) => {
       .withCsrfToken()
       .redirects(0)
     assert.equal(first.header('location'), `/panel/podatki/${taxpayer.id}`)
-    assert.equal(first.flashMessages().notification.message, 'Zaksięgowano wpłatę.')
+    assert.equal(
+      (first.flashMessage('notification') as { message: string }).message,
+      'Zaksięgowano wpłatę.'
+    )
     const second = await client
       .post(`/panel/podatki/${taxpayer.id}/wplata`)
       .signedIn('staff', clerk)
       .form(payment)
       .withCsrfToken()
       .redirects(0)
-    assert.include(second.flashMessages().notification.message, 'już zaksięgowana')
+    assert.include(
+      (second.flashMessage('notification') as { message: string }).message,
+      'już zaksięgowana'
+    )
     const rows = await db.from('fees_payments').where('taxpayer_id', taxpayer.id)
     assert.lengthOf(rows, 1)
     assert.equal(Number(rows[0].amount_gr), 10_000)
