@@ -3,7 +3,8 @@ import { settings } from '#core/services/settings'
 import type { InterestRatePeriod } from '#fees/services/interest_calculator'
 import { DEFAULT_INTEREST_THRESHOLD_GR } from '#fees/services/default_interest_rates'
 
-function isoDate(value: unknown): string {
+/** A date column as YYYY-MM-DD (PostgreSQL returns a Date, SQLite the stored text). */
+export function isoDate(value: unknown): string {
   if (value instanceof Date) return value.toISOString().slice(0, 10)
   return String(value).slice(0, 10)
 }
