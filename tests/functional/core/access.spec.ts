@@ -17,6 +17,7 @@ import {
   resetSharedState,
   withOffice,
 } from '#tests/helpers'
+import { taxpayerWithDecision } from '#tests/fees_fixtures'
 
 const LAST_ADMIN =
   'Nie można odebrać roli administratora ani wyłączyć ostatniego aktywnego administratora.'
@@ -54,11 +55,30 @@ function allowedRoles(pattern: string): StaffRole[] {
 
 function fill(pattern: string, ids: Record<string, number>) {
   return pattern.replace(/:(\w+)/g, (_, param: string) => {
-    const key = Object.keys(ids).find((prefix) => pattern.startsWith(prefix))
+    /* The longest matching prefix wins, so '/panel/podatki/decyzje' beats a shorter one. */
+    const key = Object.keys(ids)
+      .filter((prefix) => pattern.startsWith(prefix))
+      .sort((a, b) => b.length - a.length)[0]
     if (!key || param !== 'id')
       throw new Error(`No sample value for ${pattern}: add one to the access matrix test`)
     return String(ids[key])
   })
+}
+
+/** Sample ids for the tax clerk's :id routes: a taxpayer with an object, a decision and its installments. */
+async function feesSampleIds() {
+  const { taxpayer, assessmentId } = await taxpayerWithDecision()
+  const object = await db.from('fees_tax_objects').where('taxpayer_id', taxpayer.id).firstOrFail()
+  const installment = await db
+    .from('fees_installments')
+    .where('assessment_id', assessmentId)
+    .firstOrFail()
+  return {
+    '/panel/podatki/przedmioty': Number(object.id),
+    '/panel/podatki/decyzje': assessmentId,
+    '/panel/podatki/raty': Number(installment.id),
+    '/panel/podatki/:id': taxpayer.id,
+  }
 }
 
 const ROLES: StaffRole[] = ['admin', 'manager', 'clerk', 'treasurer', 'teacher']
@@ -90,7 +110,11 @@ test.group('Access / role × route matrix', (group) => {
       text: 'Dzień dobry, przypominamy o racie podatku.',
       idempotencyKey: 'access-matrix-1',
     })
-    const ids = { '/panel/admin/pracownicy': users.clerk.id, '/panel/admin/wiadomosci': message.id }
+    const ids = {
+      '/panel/admin/pracownicy': users.clerk.id,
+      '/panel/admin/wiadomosci': message.id,
+      ...(await feesSampleIds()),
+    }
 
     const routes = panelRoutes().filter((route) => route.methods.includes('GET'))
     const patterns = routes.map((route) => route.pattern)
@@ -136,7 +160,7 @@ test.group('Access / role × route matrix', (group) => {
     assert,
   }) => {
     const users = await staffOfEveryRole()
-    const ids = { '/panel/admin/pracownicy': users.clerk.id }
+    const ids = { '/panel/admin/pracownicy': users.clerk.id, ...(await feesSampleIds()) }
     const routes = panelRoutes().filter(
       (route) => route.methods.includes('POST') && route.pattern.startsWith('/panel/admin')
     )
