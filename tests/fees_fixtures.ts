@@ -274,3 +274,80 @@ export async function installmentsOf(assessmentId: number): Promise<[number, str
     .orderBy('number')
   return rows.map((row) => [Number(row.number), row.due, Number(row.amount_gr)])
 }
+
+/** A waste-fee rate: 31,00 zł per resident and month from 2026-01-01, 2,00 zł off with a composter, ×3 unsorted, by the 15th. */
+export async function addWasteRate(
+  overrides: Partial<{
+    valid_from: string
+    method: string
+    rate_e2: number
+    composting_discount_e2: number
+    non_sorting_multiplier_pct: number
+    schedule: string
+  }> = {}
+): Promise<number> {
+  const now = new Date()
+  const [row] = await db
+    .table('fees_waste_rates')
+    .insert({
+      valid_from: '2026-01-01',
+      method: 'residents',
+      rate_e2: 310_000,
+      composting_discount_e2: 20_000,
+      non_sorting_multiplier_pct: 300,
+      schedule: 'monthly:15',
+      resolution: 'Uchwała nr XL/300/2025',
+      created_at: now,
+      updated_at: now,
+      ...overrides,
+    })
+    .returning('id')
+  return Number(typeof row === 'object' ? row.id : row)
+}
+
+/** A fee type: the dog fee, 45,50 zł per dog, once by 31 March, not rounded. */
+export async function addFeeType(
+  overrides: Partial<{
+    code: string
+    name: string
+    amount_rule: string
+    amount_gr: number
+    unit_label: string | null
+    schedule: string
+    rounding: string
+    is_active: boolean
+  }> = {}
+): Promise<number> {
+  const now = new Date()
+  const [row] = await db
+    .table('fees_fee_types')
+    .insert({
+      code: 'psy-test',
+      name: 'Opłata od posiadania psów',
+      amount_rule: 'per_unit',
+      amount_gr: 4_550,
+      unit_label: 'pies',
+      schedule: 'once:03-31',
+      rounding: 'none',
+      is_active: true,
+      created_at: now,
+      updated_at: now,
+      ...overrides,
+    })
+    .returning('id')
+  return Number(typeof row === 'object' ? row.id : row)
+}
+
+/** Deletes a committed taxpayer with everything hanging on it (browser tests commit their rows). */
+export async function removeFeesTaxpayer(taxpayerId: number) {
+  const assessments = db.from('fees_assessments').where('taxpayer_id', taxpayerId).select('id')
+  await db.from('fees_reminders').where('taxpayer_id', taxpayerId).delete()
+  await db.from('fees_taxpayer_links').where('taxpayer_id', taxpayerId).delete()
+  await db.from('fees_payments').where('taxpayer_id', taxpayerId).delete()
+  await db.from('fees_ledger_entries').where('taxpayer_id', taxpayerId).delete()
+  await db.from('fees_installments').whereIn('assessment_id', assessments).delete()
+  await db.from('fees_assessment_lines').whereIn('assessment_id', assessments).delete()
+  await db.from('fees_assessments').where('taxpayer_id', taxpayerId).delete()
+  await db.from('fees_tax_objects').where('taxpayer_id', taxpayerId).delete()
+  await db.from('fees_taxpayers').where('id', taxpayerId).delete()
+}

@@ -1,0 +1,115 @@
+/*
+ * Reminders as the finance clerk runs them: the form, a refused date, the
+ * preview, issuing, the batch page with the list for posting and "posted".
+ * axe-core on every page; with SCREENSHOTS=1 each page is saved in tmp/screenshots/.
+ */
+import { test } from '@japa/runner'
+import type { Assert } from '@japa/assert'
+import type { Page } from 'playwright-core'
+import db from '@adonisjs/lucid/services/db'
+import officeProfileService from '#core/services/office_profile_service'
+import { makeStaff, withOffice } from '#tests/helpers'
+import {
+  removeFeesTaxpayer,
+  taxpayerWithDecision,
+  type TaxpayerWithDecision,
+} from '#tests/fees_fixtures'
+import {
+  andWaitForPage,
+  axeViolations,
+  collectConsoleErrors,
+  describeViolations,
+  emptyCoreTables,
+  screenshot,
+  shootingEnabled,
+  staffSignIn,
+  unique,
+} from '#tests/browser/support'
+
+async function audit(page: Page, name: string, consoleErrors: string[]): Promise<string> {
+  const problems: string[] = []
+  const raw = (await page.locator('body').innerText()).match(/@!?[a-z.]+\(|\{\{|\}\}/gi)
+  if (raw) problems.push(`${name}: raw template syntax on the page: ${raw.join(', ')}`)
+  const violations = await axeViolations(page)
+  if (violations.length)
+    problems.push(describeViolations(`${name} (${new URL(page.url()).pathname})`, violations))
+  if (consoleErrors.length)
+    problems.push(`${name}: browser console errors:\n  ${consoleErrors.splice(0).join('\n  ')}`)
+  if (problems.length || shootingEnabled()) await screenshot(page, name)
+  return problems.join('\n')
+}
+
+function assertClean(assert: Assert, reports: string[]) {
+  const failures = reports.filter(Boolean)
+  assert.isTrue(failures.length === 0, `\n${failures.join('\n')}`)
+}
+
+test.group('Browser / reminders (upomnienia)', (group) => {
+  const login = unique('ksiegowa')
+  let account: TaxpayerWithDecision
+
+  group.setup(async () => {
+    await emptyCoreTables()
+    await withOffice()
+    await officeProfileService.get()
+    const clerk = await makeStaff(login, ['clerk'])
+    clerk.unit = 'FN'
+    await clerk.save()
+    account = await taxpayerWithDecision({
+      data: { name: 'Źródlana-Wężyk Zofia', pesel: null },
+    })
+    return async () => {
+      await removeFeesTaxpayer(account.taxpayer.id)
+      await emptyCoreTables()
+    }
+  })
+
+  test('form, preview, issue, the list for posting and "posted"', async ({
+    browserContext,
+    assert,
+  }) => {
+    const page = await browserContext.newPage()
+    const consoleErrors = collectConsoleErrors(page)
+    const reports: string[] = []
+    await staffSignIn(page, login)
+    await page.goto('/panel/podatki/upomnienia')
+    assert.equal(await page.locator('h1').textContent(), 'Upomnienia')
+    reports.push(await audit(page, 'fees-reminders-form', consoleErrors))
+
+    await page.getByLabel('Stan zaległości na dzień').fill('2026-06-20')
+    await page.getByLabel('Więcej niż tyle dni po terminie').fill('dużo')
+    await andWaitForPage(page, () => page.getByRole('button', { name: 'Pokaż listę' }).click())
+    assert.isTrue(await page.locator('.error-summary').isVisible())
+    assert.equal(
+      await page.getByLabel('Więcej niż tyle dni po terminie').getAttribute('aria-invalid'),
+      'true'
+    )
+    reports.push(await audit(page, 'fees-reminders-errors', consoleErrors))
+
+    await page.getByLabel('Więcej niż tyle dni po terminie').fill('30')
+    await andWaitForPage(page, () => page.getByRole('button', { name: 'Pokaż listę' }).click())
+    assert.include(await page.locator('main').innerText(), 'Źródlana-Wężyk Zofia')
+    reports.push(await audit(page, 'fees-reminders-preview', consoleErrors))
+
+    await andWaitForPage(page, () =>
+      page.getByRole('button', { name: /^Wystaw upomnienia/ }).click()
+    )
+    assert.match(page.url(), /\/panel\/podatki\/upomnienia\/partie\/20260620-30$/)
+    const main = await page.locator('main').innerText()
+    assert.include(main, 'FN.3122.')
+    assert.include(main, 'ul. Źródlana 7, 12-345 Testowo')
+    reports.push(await audit(page, 'fees-reminders-batch', consoleErrors))
+
+    await andWaitForPage(page, () =>
+      page.getByRole('button', { name: /^Oznacz jako nadane/ }).click()
+    )
+    assert.include(await page.locator('main').innerText(), 'Oznaczono jako nadane: 1.')
+    const reminder = await db
+      .from('fees_reminders')
+      .where('taxpayer_id', account.taxpayer.id)
+      .firstOrFail()
+    assert.equal(reminder.status, 'posted')
+    reports.push(await audit(page, 'fees-reminders-posted', consoleErrors))
+    assertClean(assert, reports)
+  }).timeout(120_000)
+})
