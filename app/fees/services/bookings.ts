@@ -38,6 +38,9 @@ export interface BookedPayment {
   created: boolean
 }
 
+/* Replaying up to here sees every booking, whatever date it carries. */
+const LAST_DAY = '9999-12-31'
+
 function validDate(value: string, field: string) {
   if (parseIsoDate(value) !== value)
     throw new BookingError(`Data „${value}” jest nieprawidłowa (oczekiwano RRRR-MM-DD).`, field)
@@ -94,15 +97,17 @@ export const bookings = {
             'namedAssessmentId'
           )
       } else if (input.title) {
+        /* A replaced decision's number still names the liability: the ledger follows it to the correction. */
         const numbers = await trx
           .from('fees_assessments')
-          .where({ taxpayer_id: taxpayer.id, status: 'active' })
+          .where('taxpayer_id', taxpayer.id)
+          .whereNot('status', 'cancelled')
           .select('id', 'number')
         const title = input.title.toUpperCase().replace(/\s+/g, '')
-        named =
-          Number(
-            numbers.find((row) => title.includes(String(row.number).toUpperCase()))?.id ?? 0
-          ) || null
+        const found = numbers
+          .filter((row) => title.includes(String(row.number).toUpperCase()))
+          .sort((a, b) => String(b.number).length - String(a.number).length)[0]
+        named = found ? Number(found.id) : null
       }
       const [inserted] = await trx
         .table('fees_payments')
@@ -122,7 +127,22 @@ export const bookings = {
       const paymentId = Number(typeof inserted === 'object' ? inserted.id : inserted)
       return { paymentId, taxpayerId: Number(taxpayer.id), created: true }
     }
-    return client ? run(client) : db.transaction(run)
+    if (client) return run(client)
+    try {
+      return await db.transaction(run)
+    } catch (error) {
+      /* The same bank line booked at the same moment by another process: the unique key kept one row. */
+      const existing = await db
+        .from('fees_payments')
+        .where('idempotency_key', input.idempotencyKey)
+        .first()
+      if (!existing) throw error
+      return {
+        paymentId: Number(existing.id),
+        taxpayerId: Number(existing.taxpayer_id),
+        created: false,
+      }
+    }
   },
 
   /** Writes off (odpis) part of an installment, e.g. after a remission decision. */
@@ -136,21 +156,38 @@ export const bookings = {
     validDate(input.bookedOn, 'bookedOn')
     if (!Number.isSafeInteger(input.amountGr) || input.amountGr <= 0)
       throw new BookingError('Kwota odpisu musi być większa od zera.', 'amount')
-    const installment = await db.from('fees_installments').where('id', input.installmentId).first()
-    if (!installment) throw new BookingError('Nie ma takiej raty.', 'installmentId')
-    const ledger = await ledgerOf(Number(installment.taxpayer_id), input.bookedOn)
-    const state = ledger.installments.find((row) => row.id === input.installmentId)
-    if (!state || input.amountGr > state.outstandingGr)
-      throw new BookingError('Kwota odpisu przekracza zaległość tej raty.', 'amount')
-    await db.table('fees_ledger_entries').insert({
-      taxpayer_id: installment.taxpayer_id,
-      kind: 'write_off',
-      installment_id: input.installmentId,
-      amount_gr: input.amountGr,
-      booked_on: input.bookedOn,
-      description: input.description.slice(0, 300),
-      staff_id: input.staffId ?? null,
-      created_at: new Date(),
+    await db.transaction(async (trx) => {
+      const installment = await trx
+        .from('fees_installments')
+        .where('id', input.installmentId)
+        .first()
+      if (!installment) throw new BookingError('Nie ma takiej raty.', 'installmentId')
+      const taxpayerId = Number(installment.taxpayer_id)
+      await trx.from('fees_taxpayers').where('id', taxpayerId).forUpdate().first()
+      const ledger = await ledgerOf(taxpayerId, input.bookedOn, trx)
+      const state = ledger.installments.find((row) => row.id === input.installmentId)
+      if (!state || input.amountGr > state.outstandingGr)
+        throw new BookingError('Kwota odpisu przekracza zaległość tej raty.', 'amount')
+      await trx.table('fees_ledger_entries').insert({
+        taxpayer_id: taxpayerId,
+        kind: 'write_off',
+        installment_id: input.installmentId,
+        amount_gr: input.amountGr,
+        booked_on: input.bookedOn,
+        description: input.description.slice(0, 300),
+        staff_id: input.staffId ?? null,
+        created_at: new Date(),
+      })
+      /* A write-off dated before another one must not leave the later one nothing to write off. */
+      const booked = await trx
+        .from('fees_ledger_entries')
+        .where({ kind: 'write_off', installment_id: input.installmentId })
+        .sum('amount_gr as total')
+        .first()
+      const after = await ledgerOf(taxpayerId, LAST_DAY, trx)
+      const writtenOff = after.installments.find((row) => row.id === input.installmentId)
+      if (!writtenOff || writtenOff.writtenOffGr !== Number(booked?.total ?? 0))
+        throw new BookingError('Kwota odpisu przekracza zaległość tej raty.', 'amount')
     })
   },
 
@@ -185,6 +222,18 @@ export const bookings = {
         staff_id: input.staffId ?? null,
         created_at: new Date(),
       })
+      /* The credit of that day may be spoken for by a refund dated later: every refund must still be covered. */
+      const booked = await trx
+        .from('fees_ledger_entries')
+        .where({ kind: 'refund', taxpayer_id: input.taxpayerId })
+        .sum('amount_gr as total')
+        .first()
+      const after = await ledgerOf(input.taxpayerId, LAST_DAY, trx)
+      if (after.totals.refundedGr !== Number(booked?.total ?? 0))
+        throw new BookingError(
+          'Kwota zwrotu musi być dodatnia i nie większa niż nadpłata.',
+          'amount'
+        )
     })
   },
 }
