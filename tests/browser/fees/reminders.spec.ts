@@ -28,7 +28,8 @@ import {
 
 async function audit(page: Page, name: string, consoleErrors: string[]): Promise<string> {
   const problems: string[] = []
-  const raw = (await page.locator('body').innerText()).match(/@!?[a-z.]+\(|\{\{|\}\}/gi)
+  const body = await page.locator('body').innerText()
+  const raw = body.match(/@!?[a-z.]+\(|\{\{|\}\}/gi)
   if (raw) problems.push(`${name}: raw template syntax on the page: ${raw.join(', ')}`)
   const violations = await axeViolations(page)
   if (violations.length)
