@@ -19,14 +19,11 @@ export default class FeesRecompute extends BaseCommand {
   declare json: boolean
 
   async run() {
-    const { DateTime } = await import('luxon')
-    const { parseIsoDate } = await import('#core/services/calendar')
+    const { parseIsoDate, todayInWarsaw } = await import('#core/services/calendar')
     const { formatAmount } = await import('#core/services/money')
     const { allLedgers } = await import('#fees/services/ledger_store')
 
-    const asOf = this.asOf
-      ? parseIsoDate(this.asOf)
-      : DateTime.now().setZone('Europe/Warsaw').toISODate()
+    const asOf = this.asOf ? parseIsoDate(this.asOf) : todayInWarsaw()
     if (!asOf) {
       this.logger.logError('fees:recompute: --as-of must be a date YYYY-MM-DD')
       this.exitCode = 2

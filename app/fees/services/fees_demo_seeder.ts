@@ -1,6 +1,5 @@
-import { DateTime } from 'luxon'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
-import { addDays, nextWorkingDay } from '#core/services/calendar'
+import { addDays, nextWorkingDay, todayInWarsaw } from '#core/services/calendar'
 import { checkNip, checkPesel, checkRegon } from '#core/services/identifiers'
 import auditLog, { SYSTEM_ACTOR } from '#core/services/audit_log'
 import type { DemoContext } from '#core/services/demo_registry'
@@ -612,7 +611,7 @@ function paymentsFor(
 }
 
 export async function seedFeesDemo({ trx, scale, logins }: DemoContext) {
-  const today = DateTime.now().setZone('Europe/Warsaw').toISODate()!
+  const today = todayInWarsaw()
   const year = Number(today.slice(0, 4))
   const previousYear = year - 1
   const now = new Date()

@@ -157,8 +157,12 @@ export const taxpayers = {
     return trx ? run(trx) : db.transaction(run)
   },
 
-  async update(id: number, data: TaxpayerData): Promise<TaxpayerRow> {
-    return db.transaction(async (trx) => {
+  async update(
+    id: number,
+    data: TaxpayerData,
+    client?: TransactionClientContract
+  ): Promise<TaxpayerRow> {
+    const run = async (trx: TransactionClientContract) => {
       for (const field of ['pesel', 'nip'] as const) {
         const value = data[field]
         if (
@@ -176,7 +180,8 @@ export const taxpayers = {
         .update({ ...columns(data), updated_at: new Date() })
       if (data.kind === 'joint') await this.setMembers(id, data.memberIds ?? [], trx)
       return toTaxpayer(await trx.from('fees_taxpayers').where('id', id).firstOrFail())
-    })
+    }
+    return client ? run(client) : db.transaction(run)
   },
 
   async setMembers(jointId: number, memberIds: number[], client: QueryClientContract) {

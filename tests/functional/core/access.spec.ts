@@ -7,6 +7,7 @@ import StaffUser from '#core/models/staff_user'
 import outbox from '#core/services/outbox'
 import totp from '#core/services/totp'
 import type { StaffRole } from '#core/services/roles'
+import { importFeesFile } from '#fees/services/fees_import'
 import {
   CookieBrowser,
   PASSWORD,
@@ -18,6 +19,7 @@ import {
   withOffice,
 } from '#tests/helpers'
 import { taxpayerWithDecision } from '#tests/fees_fixtures'
+import { issueReminders } from '#fees/services/reminders'
 
 const LAST_ADMIN =
   'Nie można odebrać roli administratora ani wyłączyć ostatniego aktywnego administratora.'
@@ -53,7 +55,7 @@ function allowedRoles(pattern: string): StaffRole[] {
   return ['admin', 'manager', 'clerk', 'treasurer', 'teacher']
 }
 
-function fill(pattern: string, ids: Record<string, number>) {
+function fill(pattern: string, ids: Record<string, number | string>) {
   return pattern.replace(/:(\w+)/g, (_, param: string) => {
     /* The longest matching prefix wins, so '/panel/podatki/decyzje' beats a shorter one. */
     const key = Object.keys(ids)
@@ -110,10 +112,24 @@ test.group('Access / role × route matrix', (group) => {
       text: 'Dzień dobry, przypominamy o racie podatku.',
       idempotencyKey: 'access-matrix-1',
     })
+    const feesImport = await importFeesFile({
+      kind: 'taxpayers',
+      bytes: Buffer.from('external_id;kind;name\nA-1;osoba;Nowak Jan\n'),
+      fileName: 'podatnicy.csv',
+      skipInvalid: false,
+      staffId: null,
+    })
+    const feesIds = await feesSampleIds()
+    /* A batch of reminders for the sample decision's overdue installments. */
+    await issueReminders({ asOf: '2026-06-20', minDaysOverdue: 30, staffId: null })
+    const reminder = await db.from('fees_reminders').firstOrFail()
     const ids = {
+      '/panel/podatki/upomnienia/partie': String(reminder.batch),
+      '/panel/podatki/upomnienia': Number(reminder.id),
+      '/panel/podatki/import': feesImport.id,
       '/panel/admin/pracownicy': users.clerk.id,
       '/panel/admin/wiadomosci': message.id,
-      ...(await feesSampleIds()),
+      ...feesIds,
     }
 
     const routes = panelRoutes().filter((route) => route.methods.includes('GET'))

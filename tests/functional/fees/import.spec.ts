@@ -1,0 +1,271 @@
+import { test } from '@japa/runner'
+import testUtils from '@adonisjs/core/services/test_utils'
+import db from '@adonisjs/lucid/services/db'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { makeStaff, resetSharedState, withOffice } from '#tests/helpers'
+
+const FIXTURES = 'tests/fixtures/fees'
+
+async function financeClerk() {
+  const user = await makeStaff('podatki', ['clerk'])
+  user.unit = 'FN'
+  await user.save()
+  return user
+}
+
+async function upload(
+  client: any,
+  user: any,
+  file: string,
+  fields: Record<string, string> = {}
+): Promise<any> {
+  let request = client
+    .post('/panel/podatki/import')
+    .field('rodzaj', fields.rodzaj ?? 'taxpayers')
+    .file('plik', file)
+  if (fields.pominBledne) request = request.field('pominBledne', fields.pominBledne)
+  return request.withCsrfToken().signedIn('staff', user).redirects(0)
+}
+
+function importIdFrom(response: any): number {
+  response.assertStatus(302)
+  const match = /^\/panel\/podatki\/import\/(\d+)$/.exec(response.header('location'))
+  if (!match) throw new Error(`unexpected redirect ${response.header('location')}`)
+  return Number(match[1])
+}
+
+async function countOf(table: string) {
+  const row = await db.from(table).count('* as total').firstOrFail()
+  return Number(row.total)
+}
+
+async function storedReport(id: number) {
+  const row = await db.from('fees_imports').where('id', id).firstOrFail()
+  return { row, report: JSON.parse(row.report) }
+}
+
+test.group('Fees / CSV import', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+  group.each.setup(async () => {
+    await resetSharedState()
+    await withOffice()
+  })
+
+  test('a valid file imports taxpayers with their objects and shows the report', async ({
+    client,
+    assert,
+  }) => {
+    const clerk = await financeClerk()
+    const id = importIdFrom(await upload(client, clerk, `${FIXTURES}/podatnicy.csv`))
+    const rows = await db.from('fees_taxpayers').whereNotNull('external_id').orderBy('external_id')
+    assert.deepEqual(
+      rows.map((row) => [row.external_id, row.kind, row.name, row.postal_code]),
+      [
+        ['F-0001', 'business', 'Piekarnia "Złoty Kłos" sp. z o.o.', '12-347'],
+        ['P-0001', 'individual', 'Wiśniewska Zofia', '12-345'],
+        ['P-0002', 'individual', 'Łęcki Paweł', '12-345'],
+      ]
+    )
+    const zofia = rows.find((row) => row.external_id === 'P-0001')
+    assert.lengthOf(zofia.account_number, 26)
+    const objects = await db
+      .from('fees_tax_objects')
+      .where('taxpayer_id', zofia.id)
+      .orderBy('id')
+      .select('category', 'base_e4', 'valid_from')
+    assert.deepEqual(
+      objects.map((row) => [row.category, Number(row.base_e4), row.valid_from]),
+      [
+        ['land_other', 1250_0000, '2015-04-01'],
+        ['building_residential', 132_4500, '2015-04-01'],
+        ['agri_arable', 3_2150, '2015-04-01'],
+      ]
+    )
+    const pawel = await db
+      .from('fees_tax_objects')
+      .join('fees_taxpayers', 'fees_taxpayers.id', 'fees_tax_objects.taxpayer_id')
+      .where('external_id', 'P-0002')
+      .firstOrFail()
+    assert.equal(pawel.location, 'ul. Lipowa 3\n(wejście od podwórza)')
+    assert.equal(pawel.description, 'Dom; część mieszkalna')
+
+    const { row, report } = await storedReport(id)
+    assert.equal(row.encoding, 'UTF-8')
+    assert.deepEqual([row.rows_total, row.rows_imported, row.rows_rejected], [6, 6, 0])
+    assert.equal(report.created, 3)
+    const page = await client.get(`/panel/podatki/import/${id}`).signedIn('staff', clerk)
+    page.assertStatus(200)
+    page.assertTextIncludes('Zaimportowano wszystkie wiersze (6)')
+    const list = await client.get('/panel/podatki/import').signedIn('staff', clerk)
+    list.assertStatus(200)
+    list.assertTextIncludes('podatnicy.csv')
+  })
+
+  test('a Windows-1250 file gives the same Polish names', async ({ client, assert }) => {
+    const clerk = await financeClerk()
+    const id = importIdFrom(await upload(client, clerk, `${FIXTURES}/podatnicy-cp1250.csv`))
+    const { row } = await storedReport(id)
+    assert.equal(row.encoding, 'Windows-1250')
+    const names = await db.from('fees_taxpayers').whereNotNull('external_id').orderBy('name')
+    assert.deepEqual(
+      names.map((taxpayer) => taxpayer.name),
+      ['Piekarnia "Złoty Kłos" sp. z o.o.', 'Wiśniewska Zofia', 'Łęcki Paweł']
+    )
+  })
+
+  test('a file with errors writes nothing; the report names line and field', async ({
+    client,
+    assert,
+  }) => {
+    const clerk = await financeClerk()
+    const id = importIdFrom(await upload(client, clerk, `${FIXTURES}/podatnicy-bledy.csv`))
+    const count = await db.from('fees_taxpayers').count('* as total').firstOrFail()
+    assert.equal(Number(count.total), 0)
+    assert.equal(await countOf('fees_tax_objects'), 0)
+    const { row, report } = await storedReport(id)
+    assert.isFalse(report.written)
+    assert.deepEqual([row.rows_total, row.rows_imported, row.rows_rejected], [3, 0, 2])
+    assert.deepEqual(
+      report.issues.map((issue: any) => `${issue.line} ${issue.field}`),
+      ['2 pesel', '3 postal_code', '3 category', '3 base', '3 valid_from']
+    )
+    const page = await client.get(`/panel/podatki/import/${id}`).signedIn('staff', clerk)
+    page.assertStatus(200)
+    page.assertTextIncludes('Nic nie zostało zapisane')
+    page.assertTextIncludes('postal_code')
+    page.assertTextIncludes('Numer PESEL jest nieprawidłowy')
+  })
+
+  test('with "skip invalid rows" only the valid rows are imported', async ({ client, assert }) => {
+    const clerk = await financeClerk()
+    const id = importIdFrom(
+      await upload(client, clerk, `${FIXTURES}/podatnicy-bledy.csv`, { pominBledne: '1' })
+    )
+    const names = await db.from('fees_taxpayers').select('external_id')
+    assert.deepEqual(
+      names.map((row) => row.external_id),
+      ['E-0003']
+    )
+    const { row, report } = await storedReport(id)
+    assert.isTrue(report.written)
+    assert.deepEqual([row.rows_imported, row.rows_rejected], [1, 2])
+    const page = await client.get(`/panel/podatki/import/${id}`).signedIn('staff', clerk)
+    page.assertTextIncludes('błędne wiersze (2) pominięto')
+  })
+
+  test('importing the same file again duplicates nothing; a changed base updates the object', async ({
+    client,
+    assert,
+  }) => {
+    const clerk = await financeClerk()
+    importIdFrom(await upload(client, clerk, `${FIXTURES}/podatnicy.csv`))
+    const again = importIdFrom(await upload(client, clerk, `${FIXTURES}/podatnicy.csv`))
+    const { report: second } = await storedReport(again)
+    assert.deepEqual([second.created, second.updated, second.unchanged], [0, 0, 3])
+    assert.equal(await countOf('fees_taxpayers'), 3)
+    assert.equal(await countOf('fees_tax_objects'), 6)
+
+    const dir = await mkdtemp(join(tmpdir(), 'ratusz-import-'))
+    try {
+      const original = await readFile(`${FIXTURES}/podatnicy.csv`, 'utf8')
+      const changed = original.replace(
+        'Dom jednorodzinny;Dębowa Wola 12;132,45',
+        'Dom jednorodzinny;Dębowa Wola 12;140,00'
+      )
+      await writeFile(join(dir, 'podatnicy.csv'), changed)
+      const { report: third } = await storedReport(
+        importIdFrom(await upload(client, clerk, join(dir, 'podatnicy.csv')))
+      )
+      assert.deepEqual([third.created, third.updated, third.unchanged], [0, 1, 2])
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+    const house = await db
+      .from('fees_tax_objects')
+      .where('category', 'building_residential')
+      .where('description', 'Dom jednorodzinny')
+    assert.lengthOf(house, 1)
+    assert.equal(Number(house[0].base_e4), 140_0000)
+  })
+
+  test('payments and opening balances book once, by the document number', async ({
+    client,
+    assert,
+  }) => {
+    const clerk = await financeClerk()
+    importIdFrom(await upload(client, clerk, `${FIXTURES}/podatnicy.csv`))
+    const first = await storedReport(
+      importIdFrom(await upload(client, clerk, `${FIXTURES}/wplaty.csv`, { rodzaj: 'payments' }))
+    )
+    assert.equal(first.report.created, 2)
+    const again = await storedReport(
+      importIdFrom(await upload(client, clerk, `${FIXTURES}/wplaty.csv`, { rodzaj: 'payments' }))
+    )
+    assert.deepEqual([again.report.created, again.report.unchanged], [0, 2])
+    const payments = await db.from('fees_payments').orderBy('paid_on')
+    assert.deepEqual(
+      payments.map((row) => [Number(row.amount_gr), row.paid_on, row.source]),
+      [
+        [120_000, '2025-12-31', 'import'],
+        [35_050, '2026-03-15', 'import'],
+      ]
+    )
+  })
+
+  test('payments for an unknown taxpayer: nothing booked, the line is reported', async ({
+    client,
+    assert,
+  }) => {
+    const clerk = await financeClerk()
+    const { report } = await storedReport(
+      importIdFrom(await upload(client, clerk, `${FIXTURES}/wplaty.csv`, { rodzaj: 'payments' }))
+    )
+    assert.isFalse(report.written)
+    assert.deepEqual(
+      report.issues.map((issue: any) => `${issue.line} ${issue.field}`),
+      ['2 external_id', '3 external_id']
+    )
+    assert.equal(await countOf('fees_payments'), 0)
+  })
+
+  test('a file that is not CSV is refused; an oversized one gets 413', async ({
+    client,
+    assert,
+  }) => {
+    const clerk = await financeClerk()
+    const dir = await mkdtemp(join(tmpdir(), 'ratusz-import-'))
+    try {
+      await writeFile(
+        join(dir, 'podatnicy.csv'),
+        Buffer.from('%PDF-1.7\n%\xe2\xe3\n1 0 obj', 'latin1')
+      )
+      const disguised = await upload(client, clerk, join(dir, 'podatnicy.csv'))
+      disguised.assertStatus(302)
+      assert.notMatch(disguised.header('location'), /import\/\d+/)
+      await writeFile(join(dir, 'dane.pdf'), '%PDF-1.7\n')
+      const pdf = await upload(client, clerk, join(dir, 'dane.pdf'))
+      pdf.assertStatus(302)
+      await writeFile(join(dir, 'duzy.csv'), Buffer.alloc(5 * 1024 * 1024 + 10, 'a;b\n'))
+      const big = await upload(client, clerk, join(dir, 'duzy.csv'))
+      big.assertStatus(413)
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+    assert.equal(await countOf('fees_imports'), 0)
+  })
+
+  test('a manager may read reports but not import; the IT admin sees nothing', async ({
+    client,
+  }) => {
+    const manager = await makeStaff('kierownik', ['manager'])
+    const admin = await makeStaff('informatyk2', ['admin'])
+    const refused = await upload(client, manager, `${FIXTURES}/podatnicy.csv`)
+    refused.assertStatus(403)
+    const readable = await client.get('/panel/podatki/import').signedIn('staff', manager)
+    readable.assertStatus(200)
+    const secret = await client.get('/panel/podatki/import').signedIn('staff', admin)
+    secret.assertStatus(403)
+  })
+})
