@@ -1,0 +1,202 @@
+/*
+ * The tax clerk's pages as a treasurer uses them: signs in through the real
+ * form with the TOTP code, finds a taxpayer, opens the account card, books a
+ * cash payment and sees the arrears drop. axe-core on every new page; with
+ * SCREENSHOTS=1 each page is saved in tmp/screenshots/.
+ */
+import { test } from '@japa/runner'
+import type { Assert } from '@japa/assert'
+import type { Page } from 'playwright-core'
+import db from '@adonisjs/lucid/services/db'
+import { todayInWarsaw } from '#core/services/calendar'
+import { parseMoney } from '#core/services/money'
+import officeProfileService from '#core/services/office_profile_service'
+import { makeStaff, withOffice } from '#tests/helpers'
+import { seedTaxRates, taxpayerWithDecision, type TaxpayerWithDecision } from '#tests/fees_fixtures'
+import {
+  andWaitForPage,
+  axeViolations,
+  collectConsoleErrors,
+  describeViolations,
+  emptyCoreTables,
+  screenshot,
+  shootingEnabled,
+  staffSignInWithTotp,
+  unique,
+} from '#tests/browser/support'
+
+/** axe, raw template syntax and console errors on the page as it is now ('' when clean). */
+async function audit(page: Page, name: string, consoleErrors: string[]): Promise<string> {
+  const problems: string[] = []
+  const text = await page.locator('body').innerText()
+  const raw = text.match(/@!?[a-z.]+\(|\{\{|\}\}/gi)
+  if (raw) problems.push(`${name}: raw template syntax on the page: ${raw.join(', ')}`)
+  const violations = await axeViolations(page)
+  if (violations.length)
+    problems.push(describeViolations(`${name} (${new URL(page.url()).pathname})`, violations))
+  if (consoleErrors.length)
+    problems.push(`${name}: browser console errors:\n  ${consoleErrors.splice(0).join('\n  ')}`)
+  if (problems.length || shootingEnabled()) await screenshot(page, name)
+  return problems.join('\n')
+}
+
+function assertClean(assert: Assert, reports: string[]) {
+  const failures = reports.filter(Boolean)
+  assert.isTrue(failures.length === 0, `\n${failures.join('\n')}`)
+}
+
+/** The rows this group committed for its taxpayer, children first. */
+async function removeTaxpayer(taxpayerId: number) {
+  const assessments = db.from('fees_assessments').where('taxpayer_id', taxpayerId).select('id')
+  await db.from('fees_taxpayer_links').where('taxpayer_id', taxpayerId).delete()
+  await db.from('fees_payments').where('taxpayer_id', taxpayerId).delete()
+  await db.from('fees_ledger_entries').where('taxpayer_id', taxpayerId).delete()
+  await db.from('fees_installments').whereIn('assessment_id', assessments).delete()
+  await db.from('fees_assessment_lines').whereIn('assessment_id', assessments).delete()
+  await db.from('fees_assessments').where('taxpayer_id', taxpayerId).delete()
+  await db.from('fees_tax_objects').where('taxpayer_id', taxpayerId).delete()
+  await db.from('fees_taxpayers').where('id', taxpayerId).delete()
+}
+
+async function arrearsOnCard(page: Page) {
+  const text = await page.locator('[data-total="arrears"]').innerText()
+  return parseMoney(text.trim())
+}
+
+test.group('Browser / tax clerk: register and account card', (group) => {
+  const treasurer = unique('skarbnik')
+  const year = Number(todayInWarsaw().slice(0, 4)) - 1
+  let account: TaxpayerWithDecision
+
+  group.setup(async () => {
+    await emptyCoreTables()
+    await withOffice()
+    /* SQLite has one connection: cache the office before taxpayers.create reads it. */
+    await officeProfileService.get()
+    await makeStaff(treasurer, ['treasurer'], { totp: true })
+    account = await taxpayerWithDecision({
+      year,
+      issuedOn: `${year}-02-20`,
+      data: { name: 'Pszczółkowska Bożena', pesel: null, email: 'b.pszczolkowska@example.pl' },
+    })
+    await seedTaxRates(year + 1)
+    return async () => {
+      await removeTaxpayer(account.taxpayer.id)
+      await emptyCoreTables()
+    }
+  })
+
+  test('a treasurer finds the taxpayer, opens the card, books a cash payment and sees the arrears drop', async ({
+    browserContext,
+    assert,
+  }) => {
+    const page = await browserContext.newPage()
+    const consoleErrors = collectConsoleErrors(page)
+    const reports: string[] = []
+    await page.goto('/panel/logowanie')
+    await staffSignInWithTotp(page, treasurer)
+
+    await andWaitForPage(page, () =>
+      page
+        .getByRole('navigation', { name: 'Menu panelu' })
+        .getByRole('link', { name: 'Podatki i opłaty' })
+        .click()
+    )
+    assert.match(page.url(), /\/panel\/podatki$/)
+    reports.push(await audit(page, 'fees-clerk-register', consoleErrors))
+
+    await page.getByLabel('Szukaj podatnika').fill('pszczół')
+    await andWaitForPage(page, () =>
+      page.getByRole('button', { name: 'Szukaj', exact: true }).click()
+    )
+    reports.push(await audit(page, 'fees-clerk-search', consoleErrors))
+    await andWaitForPage(page, () =>
+      page.getByRole('link', { name: 'Pszczółkowska Bożena' }).click()
+    )
+    assert.match(page.url(), new RegExp(`/panel/podatki/${account.taxpayer.id}$`))
+    assert.include(await page.locator('h1').innerText(), 'Karta kontowa: Pszczółkowska Bożena')
+    reports.push(await audit(page, 'fees-clerk-card', consoleErrors))
+    const before = await arrearsOnCard(page)
+    assert.isAbove(before, 10_000)
+
+    await andWaitForPage(page, () => page.getByRole('link', { name: 'Przyjmij wpłatę' }).click())
+    reports.push(await audit(page, 'fees-clerk-payment-form', consoleErrors))
+    await page.getByLabel('Kwota', { exact: true }).fill('100,00')
+    /* A double click sends the form twice with the same token: one payment is booked. */
+    await andWaitForPage(page, () =>
+      page.getByRole('button', { name: 'Zaksięguj wpłatę' }).dblclick()
+    )
+    await page.waitForURL(new RegExp(`/panel/podatki/${account.taxpayer.id}$`))
+    assert.include(await page.locator('.banner').innerText(), 'Zaksięgowano wpłatę.')
+    const after = await arrearsOnCard(page)
+    assert.isBelow(after, before)
+    assert.include(await page.locator('#statement-payments + *').innerText(), '100,00 zł')
+    reports.push(await audit(page, 'fees-clerk-card-after-payment', consoleErrors))
+
+    const payments = await db.from('fees_payments').where('taxpayer_id', account.taxpayer.id)
+    assert.lengthOf(payments, 1)
+    assertClean(assert, reports)
+  }).timeout(120_000)
+
+  test('every other clerk page passes axe: forms empty and with errors, objects, decisions, bookings', async ({
+    browserContext,
+    assert,
+  }) => {
+    const page = await browserContext.newPage()
+    const consoleErrors = collectConsoleErrors(page)
+    const reports: string[] = []
+    await page.goto('/panel/logowanie')
+    await staffSignInWithTotp(page, treasurer)
+    const id = account.taxpayer.id
+    const object = await db.from('fees_tax_objects').where('taxpayer_id', id).firstOrFail()
+    const installment = await db
+      .from('fees_installments')
+      .where('assessment_id', account.assessmentId)
+      .orderBy('number', 'desc')
+      .firstOrFail()
+
+    const visits: [string, string][] = [
+      ['fees-clerk-new-individual', '/panel/podatki/nowy'],
+      ['fees-clerk-new-business', '/panel/podatki/nowy?rodzaj=business'],
+      ['fees-clerk-new-joint', '/panel/podatki/nowy?rodzaj=joint&szukajOsoby=Pszcz'],
+      ['fees-clerk-edit', `/panel/podatki/${id}/edycja`],
+      ['fees-clerk-object-new', `/panel/podatki/${id}/przedmioty/nowy`],
+      ['fees-clerk-object-edit', `/panel/podatki/przedmioty/${object.id}`],
+      ['fees-clerk-decision-preview', `/panel/podatki/${id}/wymiar?rok=${year + 1}`],
+      ['fees-clerk-decision', `/panel/podatki/decyzje/${account.assessmentId}`],
+      ['fees-clerk-write-off', `/panel/podatki/raty/${installment.id}/odpis`],
+      ['fees-clerk-refund', `/panel/podatki/${id}/zwrot`],
+      ['fees-clerk-card-as-of', `/panel/podatki/${id}?naDzien=${year}-06-01`],
+    ]
+    for (const [name, url] of visits) {
+      await page.goto(url)
+      assert.equal(await page.locator('h1').count(), 1, url)
+      reports.push(await audit(page, name, consoleErrors))
+    }
+
+    /* An empty submit: the error summary first, each message at its field. */
+    await page.goto('/panel/podatki/nowy')
+    await andWaitForPage(page, () => page.getByRole('button', { name: 'Zapisz' }).click())
+    assert.include(await page.locator('.error-summary').innerText(), 'Pole „PESEL” jest wymagane.')
+    reports.push(await audit(page, 'fees-clerk-new-errors', consoleErrors))
+
+    await page.goto(`/panel/podatki/${id}/przedmioty/nowy`)
+    await page.getByLabel('Podstawa opodatkowania').fill('sto')
+    await andWaitForPage(page, () => page.getByRole('button', { name: 'Zapisz' }).click())
+    assert.include(
+      await page.locator('.error-summary').innerText(),
+      'Pole „Podstawa opodatkowania” musi zawierać liczbę'
+    )
+    reports.push(await audit(page, 'fees-clerk-object-errors', consoleErrors))
+
+    await page.goto(`/panel/podatki/${id}/wplata`)
+    await page.getByLabel('Kwota', { exact: true }).fill('-5')
+    await andWaitForPage(page, () => page.getByRole('button', { name: 'Zaksięguj wpłatę' }).click())
+    assert.include(
+      await page.locator('.error-summary').innerText(),
+      'Pole „Kwota” musi zawierać kwotę większą od zera'
+    )
+    reports.push(await audit(page, 'fees-clerk-payment-errors', consoleErrors))
+    assertClean(assert, reports)
+  }).timeout(120_000)
+})
