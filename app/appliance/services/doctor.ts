@@ -91,7 +91,8 @@ async function checkPermissions() {
     )
   for (const file of [applianceConfig.envFile, applianceConfig.backup.passwordFile]) {
     if (!existsSync(file)) continue
-    const mode = (await stat(file)).mode & 0o777
+    const info = await stat(file)
+    const mode = info.mode & 0o777
     if (mode & 0o077) problems.push(`${file} is ${mode.toString(8)}, not 600`)
   }
   if (!problems.length)
@@ -141,14 +142,10 @@ async function checkDatabase() {
       'Check DB_CONNECTION and the PG_* settings; for PostgreSQL: systemctl status postgresql.'
     )
   }
-  const files = (await readdir(join(app.appRoot.pathname, 'database/migrations')))
-    .filter((f) => /\.(ts|js)$/.test(f))
-    .map((f) => f.replace(/\.(ts|js)$/, ''))
-  const applied = new Set(
-    (await client.from('adonis_schema').select('name')).map((r: { name: string }) =>
-      r.name.split('/').at(-1)
-    )
-  )
+  const entries = await readdir(join(app.appRoot.pathname, 'database/migrations'))
+  const files = entries.filter((f) => /\.(ts|js)$/.test(f)).map((f) => f.replace(/\.(ts|js)$/, ''))
+  const appliedRows = await client.from('adonis_schema').select('name')
+  const applied = new Set(appliedRows.map((r: { name: string }) => r.name.split('/').at(-1)))
   const pending = files.filter((f) => !applied.has(f))
   return pending.length
     ? result(

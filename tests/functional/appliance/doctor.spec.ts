@@ -63,7 +63,7 @@ test.group('Appliance / doctor', (group) => {
       )
     )
     assert.equal(cli.code, 1)
-    assert.match(cli.stdout, /^FAIL  Backup repository/m)
+    assert.match(cli.stdout, /^FAIL {2}Backup repository/m)
     assert.match(cli.stdout, /^doctor: \d+ FAIL, \d+ WARN, \d+ OK$/m)
   }).timeout(60_000)
 
@@ -73,7 +73,8 @@ test.group('Appliance / doctor', (group) => {
     await mkdir(join(base, 'disk'))
     const backup = await runAce(['backup:run'], env)
     assert.equal(backup.exitCode, 0, backup.stderr)
-    const fresh = byId((await runAce(['doctor', '--json'], env)).stdout)
+    const freshRun = await runAce(['doctor', '--json'], env)
+    const fresh = byId(freshRun.stdout)
     assert.equal(fresh['backup-age'].status, 'ok')
     assert.equal(fresh['backup-repository'].status, 'ok')
     // The temp "disk" shares the filesystem with the data: a warning, not a failure.
