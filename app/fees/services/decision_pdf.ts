@@ -156,7 +156,7 @@ async function renderDecision(assessment: any): Promise<Buffer> {
   if (replaced)
     pdf.paragraph(
       `Niniejsza decyzja zmienia decyzję nr ${replaced.number} z dnia ${polishDate(replaced.issued_on)} ` +
-        `od dnia ${polishDate(assessment.effective_from ?? assessment.issued_on)}. Raty, których ` +
+        `od dnia ${polishDate(assessment.effective_from ?? assessment.issued_on)} Raty, których ` +
         `termin płatności upłynął przed tą datą, pozostają bez zmian; kwoty pozostałych rat ` +
         `wynikają z nowego wymiaru.`
     )
@@ -194,7 +194,7 @@ async function renderDecision(assessment: any): Promise<Buffer> {
       ]),
       {
         caption: `Podstawa obliczenia: ${TAX_LABELS[tax].toLowerCase()}`,
-        totalRow: ['Razem (po zaokrągleniu do pełnych złotych)', '', '', '', subtotalGr],
+        totalRow: ['Razem', 'po zaokrągleniu do pełnych złotych', '', '', subtotalGr],
       }
     )
   }

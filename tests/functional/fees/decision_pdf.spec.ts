@@ -111,7 +111,9 @@ test.group('Fees / decision PDF', (group) => {
       effectiveFrom: '2026-05-01',
       issuedOn: '2026-04-20',
     })
-    const text = await pdfText(await decisionPdf(correctionId))
+    const pdf = await decisionPdf(correctionId)
+    await letterPng(pdf, 'decision-correction')
+    const text = await pdfText(pdf)
     assert.include(oneLine(text), 'DECYZJA ZMIENIAJĄCA')
     assert.include(oneLine(text), `zmienia decyzję nr ${old.number} z dnia 20 lutego 2026 r.`)
     assert.include(oneLine(text), 'od dnia 1 maja 2026 r.')
