@@ -1,0 +1,203 @@
+/*
+ * "Moje podatki i opłaty" as a resident uses it: signs in through the real
+ * form, opens the page from the navigation, types the access code printed on
+ * the decision and sees the arrears and the interest as of today. axe-core on
+ * every new page; with SCREENSHOTS=1 each page is saved in tmp/screenshots/.
+ */
+import { test } from '@japa/runner'
+import type { Assert } from '@japa/assert'
+import type { Locator, Page } from 'playwright-core'
+import db from '@adonisjs/lucid/services/db'
+import { todayInWarsaw } from '#core/services/calendar'
+import { formatMoney } from '#core/services/money'
+import { residentInbox } from '#core/services/resident_inbox'
+import officeProfileService from '#core/services/office_profile_service'
+import { accountStatement } from '#fees/services/account_statement'
+import { bookings } from '#fees/services/bookings'
+import { makeResident, withOffice } from '#tests/helpers'
+import {
+  removeFeesTaxpayer,
+  taxpayerWithDecision,
+  type TaxpayerWithDecision,
+} from '#tests/fees_fixtures'
+import {
+  andWaitForPage,
+  axeViolations,
+  collectConsoleErrors,
+  describeViolations,
+  emptyCoreTables,
+  residentSignIn,
+  screenshot,
+  shootingEnabled,
+  unique,
+} from '#tests/browser/support'
+
+/** axe, raw template syntax and console errors on the page as it is now ('' when clean). */
+async function audit(page: Page, name: string, consoleErrors: string[]): Promise<string> {
+  const problems: string[] = []
+  const body = await page.locator('body').innerText()
+  const raw = body.match(/@!?[a-z.]+\(|\{\{|\}\}/gi)
+  if (raw) problems.push(`${name}: raw template syntax on the page: ${raw.join(', ')}`)
+  const violations = await axeViolations(page)
+  if (violations.length)
+    problems.push(describeViolations(`${name} (${new URL(page.url()).pathname})`, violations))
+  if (consoleErrors.length)
+    problems.push(`${name}: browser console errors:\n  ${consoleErrors.splice(0).join('\n  ')}`)
+  if (problems.length || shootingEnabled()) await screenshot(page, name)
+  return problems.join('\n')
+}
+
+async function textOf(locator: Locator) {
+  const text = await locator.innerText()
+  return text.trim()
+}
+
+function assertClean(assert: Assert, reports: string[]) {
+  const failures = reports.filter(Boolean)
+  assert.isTrue(failures.length === 0, `\n${failures.join('\n')}`)
+}
+
+test.group('Browser / Moje podatki i opłaty', (group) => {
+  const email = `${unique('podatnik')}@example.localhost`
+  /* Last year's decision: by today every installment is overdue and carries interest. */
+  const year = Number(todayInWarsaw().slice(0, 4)) - 1
+  let account: TaxpayerWithDecision
+  let messageId: number
+
+  group.setup(async () => {
+    await emptyCoreTables()
+    await withOffice()
+    /*
+     * SQLite has one connection: taxpayers.create reads the office (for the account
+     * number) outside its transaction, so the profile must be cached first.
+     */
+    await officeProfileService.get()
+    const resident = await makeResident(email)
+    account = await taxpayerWithDecision({
+      year,
+      issuedOn: `${year}-02-20`,
+      data: { name: 'Wiśniewska Halina', pesel: null, email: null },
+    })
+    await bookings.bookPayment({
+      taxpayerId: account.taxpayer.id,
+      amountGr: 25_000,
+      paidOn: `${year}-04-02`,
+      source: 'bank',
+      title: 'Podatek od nieruchomości, rata 1',
+      idempotencyKey: `browser-resident-${email}`,
+    })
+    const message = await residentInbox.send({
+      residentId: resident.id,
+      subject: `Upomnienie w sprawie podatku za ${year} r.`,
+      body: 'Na Twoim koncie podatnika jest zaległość.\nZapłać ją w ciągu 7 dni od doręczenia upomnienia.',
+      link: '/konto/podatki',
+    })
+    messageId = message.id
+    return async () => {
+      await db.from('resident_messages').where('resident_id', resident.id).delete()
+      await removeFeesTaxpayer(account.taxpayer.id)
+      await emptyCoreTables()
+    }
+  })
+
+  test('a resident links the account with the printed code and sees the arrears and interest as of today', async ({
+    browserContext,
+    assert,
+  }) => {
+    const page = await browserContext.newPage()
+    const consoleErrors = collectConsoleErrors(page)
+    const reports: string[] = []
+    await residentSignIn(page, email)
+    assert.match(page.url(), /\/konto$/)
+    reports.push(await audit(page, 'fees-resident-dashboard', consoleErrors))
+
+    await andWaitForPage(page, () =>
+      page.locator('.account-bar').getByRole('link', { name: 'Moje podatki i opłaty' }).click()
+    )
+    assert.match(page.url(), /\/konto\/podatki$/)
+    assert.equal(await page.locator('h1').textContent(), 'Moje podatki i opłaty')
+    assert.include(await page.locator('main').innerText(), 'Kod dostępu do e-BOK')
+    reports.push(await audit(page, 'fees-resident-empty', consoleErrors))
+
+    /* A typo first: the error is on the field and in the summary. */
+    await page.getByLabel('Kod dostępu').fill('abcd-efgh')
+    await andWaitForPage(page, () => page.getByRole('button', { name: 'Połącz konto' }).click())
+    assert.isTrue(await page.locator('.error-summary').isVisible())
+    assert.equal(await page.getByLabel('Kod dostępu').getAttribute('aria-invalid'), 'true')
+    assert.include(await page.locator('#f-kod-error').innerText(), 'XXXX-XXXX-XXXX')
+    reports.push(await audit(page, 'fees-resident-link-error', consoleErrors))
+
+    /* Then the code as people copy it: lower case, spaces. */
+    await page.getByLabel('Kod dostępu').fill(account.accessCode.toLowerCase().replace(/-/g, ' '))
+    await andWaitForPage(page, () => page.getByRole('button', { name: 'Połącz konto' }).click())
+    assert.match(page.url(), new RegExp(`/konto/podatki/${account.taxpayer.id}$`))
+    assert.include(await page.locator('.banner').innerText(), 'Połączono konto podatnika')
+    assert.equal(await page.locator('h1').textContent(), 'Wiśniewska Halina')
+
+    const today = todayInWarsaw()
+    const statement = (await accountStatement(account.taxpayer.id, today))!
+    assert.isAbove(statement.totals.arrearsGr, 0)
+    assert.isAbove(statement.totals.interestGr, 0)
+    const figure = async (name: string) => textOf(page.locator(`[data-total="${name}"]`))
+    assert.equal(await figure('arrears'), formatMoney(statement.totals.arrearsGr))
+    assert.equal(await figure('interest'), formatMoney(statement.totals.interestGr))
+    assert.equal(await figure('to-pay-now'), formatMoney(statement.totals.toPayNowGr))
+    assert.equal(await page.locator('[data-statement]').getAttribute('data-as-of'), today)
+    assert.isTrue(await page.getByRole('img', { name: 'Kod QR do przelewu' }).isVisible())
+    assert.isTrue(await page.getByRole('heading', { name: 'Jak zapłacić' }).isVisible())
+    reports.push(await audit(page, 'fees-resident-account', consoleErrors))
+
+    /* The same account on another day, through the date form. */
+    await page.getByRole('textbox', { name: 'Stan konta na dzień' }).fill(`${year}-12-31`)
+    await andWaitForPage(page, () => page.getByRole('button', { name: 'Pokaż' }).click())
+    assert.include(page.url(), `na-dzien=${year}-12-31`)
+    const then = (await accountStatement(account.taxpayer.id, `${year}-12-31`))!
+    assert.equal(await figure('interest'), formatMoney(then.totals.interestGr))
+    reports.push(await audit(page, 'fees-resident-account-as-of', consoleErrors))
+
+    const invalid = await page.goto(`/konto/podatki/${account.taxpayer.id}?na-dzien=${year}-02-30`)
+    assert.equal(invalid?.status(), 422)
+    /* The browser logs every non-2xx document; this one is expected. */
+    assert.deepEqual(
+      consoleErrors.splice(0).filter((line) => !line.includes('status of 422')),
+      []
+    )
+    assert.isTrue(await page.locator('.error-summary').isVisible())
+    reports.push(await audit(page, 'fees-resident-account-date-error', consoleErrors))
+
+    await page.goto('/konto/podatki')
+    assert.include(await page.locator('table[data-accounts]').innerText(), 'Wiśniewska Halina')
+    reports.push(await audit(page, 'fees-resident-list', consoleErrors))
+    assertClean(assert, reports)
+  })
+
+  test('the inbox lists the message, opens it and marks it read', async ({
+    browserContext,
+    assert,
+  }) => {
+    const page = await browserContext.newPage()
+    const consoleErrors = collectConsoleErrors(page)
+    const reports: string[] = []
+    await residentSignIn(page, email)
+    const inboxLink = page.locator('.account-bar').getByRole('link', { name: /^Wiadomości/ })
+    assert.equal(await textOf(inboxLink), 'Wiadomości (1 nieprzeczytana)')
+    await andWaitForPage(page, () => inboxLink.click())
+    assert.match(page.url(), /\/konto\/wiadomosci$/)
+    reports.push(await audit(page, 'resident-messages', consoleErrors))
+
+    await andWaitForPage(page, () =>
+      page.getByRole('link', { name: `Upomnienie w sprawie podatku za ${year} r.` }).click()
+    )
+    assert.match(page.url(), new RegExp(`/konto/wiadomosci/${messageId}$`))
+    assert.include(await page.locator('main').innerText(), 'Zapłać ją w ciągu 7 dni')
+    reports.push(await audit(page, 'resident-message', consoleErrors))
+
+    await andWaitForPage(page, () =>
+      page.getByRole('button', { name: 'Oznacz jako przeczytaną' }).click()
+    )
+    assert.match(page.url(), /\/konto\/wiadomosci$/)
+    assert.equal(await textOf(inboxLink), 'Wiadomości')
+    reports.push(await audit(page, 'resident-messages-read', consoleErrors))
+    assertClean(assert, reports)
+  })
+})
