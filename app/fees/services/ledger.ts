@@ -1,4 +1,5 @@
-import { lateInterest, type InterestRatePeriod } from '#fees/services/interest_calculator'
+import { addDays, daysBetween } from '#core/services/calendar'
+import { InterestInputError, type InterestRatePeriod } from '#fees/services/interest_calculator'
 import { allocatePayment, type OpenItem } from '#fees/services/payment_allocation'
 
 /*
@@ -144,15 +145,63 @@ type LedgerEvent =
 /* Interest in grosze × 3 650 000 (basis points × 365 days) is an integer: no float reaches a rounding. */
 const INTEREST_SCALE = 3_650_000n
 
-/** Interest on an amount from the day after `from` up to and including `to`, × INTEREST_SCALE. */
+/*
+ * The replay asks for interest thousands of times per second when every
+ * taxpayer's balance is recomputed: days are numbered once per date and the
+ * rate table is turned into day numbers once per table.
+ */
+const dayNumbers = new Map<string, number>()
+function dayNumber(date: string): number {
+  let day = dayNumbers.get(date)
+  if (day === undefined) {
+    if (dayNumbers.size > 100_000) dayNumbers.clear()
+    day = daysBetween('2000-01-01', date)
+    dayNumbers.set(date, day)
+  }
+  return day
+}
+
+interface RateTable {
+  firstFrom: string | null
+  starts: number[]
+  bps: number[]
+}
+const rateTables = new WeakMap<readonly InterestRatePeriod[], RateTable>()
+function rateTable(rates: readonly InterestRatePeriod[]): RateTable {
+  let table = rateTables.get(rates)
+  if (!table) {
+    const sorted = [...rates].sort((a, b) => a.from.localeCompare(b.from))
+    table = {
+      firstFrom: sorted[0]?.from ?? null,
+      starts: sorted.map((rate) => dayNumber(rate.from)),
+      bps: sorted.map((rate) => rate.standardBp),
+    }
+    rateTables.set(rates, table)
+  }
+  return table
+}
+
+/**
+ * Interest on an amount from the day after `from` up to and including `to`,
+ * × INTEREST_SCALE: each day at the standard rate in force that day (the same
+ * rule as lateInterest, which the calculator page and CLI use).
+ */
 function accruedScaled(amountGr: number, from: string, to: string, rules: InterestRules): bigint {
   if (amountGr <= 0 || to <= from) return 0n
-  const result = lateInterest({ amountGr, due: from, paid: to, rates: rules.rates, thresholdGr: 0 })
-  return result.periods.reduce(
-    (sum, period) =>
-      sum + BigInt(amountGr) * BigInt(Math.round(period.rateBp)) * BigInt(period.days),
-    0n
-  )
+  const { firstFrom, starts, bps } = rateTable(rules.rates)
+  const first = dayNumber(from) + 1
+  const last = dayNumber(to)
+  if (firstFrom === null || starts[0] > first)
+    throw new InterestInputError(
+      `no interest rate is known for ${addDays(from, 1)} (the rate table starts ${firstFrom ?? 'nowhere'})`
+    )
+  let bpDays = 0
+  for (let i = 0; i < starts.length; i++) {
+    const start = Math.max(starts[i], first)
+    const end = Math.min(i + 1 < starts.length ? starts[i + 1] - 1 : last, last)
+    if (start <= end) bpDays += bps[i] * (end - start + 1)
+  }
+  return BigInt(amountGr) * BigInt(bpDays)
 }
 
 /**
@@ -283,7 +332,31 @@ export function replayLedger(input: {
         interestGr: allocation.interestGr,
       })
     }
-    return result.overpaymentGr
+    /*
+     * A proportional split can pay the last grosz of principal and leave some
+     * interest (when the interest outweighs the principal); such interest is
+     * still owed and comes before any credit.
+     */
+    let left = result.overpaymentGr
+    const interestOnly = [...live.values()]
+      .filter((item) => item.principalGr === 0 && item.carryGr > 0)
+      .sort((a, b) => a.source.due.localeCompare(b.source.due) || a.source.id - b.source.id)
+    for (const item of interestOnly) {
+      if (left === 0) break
+      const paid = Math.min(left, item.carryGr)
+      item.carryGr -= paid
+      item.paidInterestGr += paid
+      left -= paid
+      allocations.push({
+        paymentId,
+        itemKind: 'installment',
+        itemId: item.source.id,
+        allocatedOn: date,
+        principalGr: 0,
+        interestGr: paid,
+      })
+    }
+    return left
   }
 
   const applyCredit = (date: string) => {

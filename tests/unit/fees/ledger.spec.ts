@@ -1,5 +1,6 @@
 import { test } from '@japa/runner'
 import { DEFAULT_INTEREST_RATES } from '#fees/services/default_interest_rates'
+import { lateInterest } from '#fees/services/interest_calculator'
 import {
   replayLedger,
   type InterestRules,
@@ -188,6 +189,26 @@ test.group('Ledger / payments', () => {
     assert.equal(result.installments[0].interestGr, 0)
   })
 
+  test('interest left after the last grosz of principal is still paid before any credit', ({
+    assert,
+  }) => {
+    /*
+     * 100 zł due 2015-03-16, paid 2026-03-16: eleven years of interest (8 % … 10.50 %) come to
+     * 113.91 zł → 114 zł, more than the principal. 213.99 zł < 214 zł is shared 100 : 114:
+     * 99.9953 → 9 999 gr, 113.9947 → 11 399 gr, the spare grosz to the larger remainder
+     * (0.53 > 0.47): principal 100.00 zł, interest 113.99 zł, 1 gr of interest left.
+     * The next grosz paid settles it instead of becoming credit.
+     */
+    const item = installment(10_000, '2015-03-16')
+    const first = payment(21_399, '2026-03-16')
+    const second = payment(1, '2026-03-20')
+    const result = replay('2026-03-20', [item], [first, second])
+    assert.deepEqual(allocationsOf(result, first.id), [['installment', item.id, 10_000, 11_399]])
+    assert.deepEqual(allocationsOf(result, second.id), [['installment', item.id, 0, 1]])
+    assert.equal(result.totals.creditGr, 0)
+    assert.equal(result.installments[0].interestGr, 0)
+  })
+
   test('allocation order: reminder costs, then the named liability, then the oldest', ({
     assert,
   }) => {
@@ -344,6 +365,35 @@ test.group('Ledger / payments', () => {
     assert.equal(before.totals.arrearsGr, 50_000)
     const after = replay('2026-03-20', [item, later], [pay], [cost])
     assert.equal(after.installments[0].paidPrincipalGr, 20_000)
+  })
+})
+
+test.group('Ledger / agrees with the interest calculator', () => {
+  test('an unpaid installment bears what lateInterest computes for it', ({ assert }) => {
+    /* The calculator page and the CLI use lateInterest; the ledger its own day-number path. */
+    const random = prng(4_242)
+    for (let run = 0; run < 300; run++) {
+      const amountGr = 1 + Math.floor(random() * 5_000_000)
+      const due = new Date(
+        Date.UTC(2016 + Math.floor(random() * 10), 0, 1 + Math.floor(random() * 365))
+      )
+        .toISOString()
+        .slice(0, 10)
+      const asOf = new Date(
+        Date.parse(`${due}T00:00:00Z`) + Math.floor(random() * 1_500) * 86_400_000
+      )
+        .toISOString()
+        .slice(0, 10)
+      const expected = lateInterest({
+        amountGr,
+        due,
+        paid: asOf,
+        rates: RULES.rates,
+        thresholdGr: 870,
+      })
+      const state = replay(asOf, [installment(amountGr, due, { existsFrom: due })]).installments[0]
+      assert.equal(state.interestGr, expected.interestGr, `${amountGr} gr due ${due} as of ${asOf}`)
+    }
   })
 })
 
