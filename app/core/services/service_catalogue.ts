@@ -24,6 +24,12 @@ const tiles: ServiceTile[] = [
     href: null,
   },
   {
+    key: 'interest-calculator',
+    title: 'Kalkulator odsetek',
+    description: 'Policz odsetki za zwłokę od zaległego podatku lub opłaty na dzień zapłaty.',
+    href: null,
+  },
+  {
     key: 'payments',
     title: 'Płatności',
     description: 'Zapłać podatek lub opłatę przelewem lub online.',
