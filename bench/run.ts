@@ -31,6 +31,7 @@ import { fileURLToPath } from 'node:url'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { scenarios, type BenchScenario } from './scenarios.js'
+import { feesHttpScenarios } from './fees_http.js'
 
 /* autocannon ships no type declarations: load it through require with the few types used. */
 interface AutocannonOptions {
@@ -283,7 +284,22 @@ const app = spawnPinned([...PRODUCTION_NODE_FLAGS, 'bin/server.js'], {
 const coldStartMs = await waitUntilUp(APP_PORT, app, spawnedAt, appLog)
 console.log(`bench: app answered GET /up ${coldStartMs.toFixed(0)} ms after spawn`)
 
-// 3. scenarios
+// 3. scenarios; the fees pages need sessions signed in through the real forms first
+const notes: string[] = []
+const wantFees = only.length === 0 || only.some((name) => name.startsWith('fees'))
+if (wantFees) {
+  try {
+    const fees = await feesHttpScenarios(APP_PORT)
+    selected.push(
+      ...fees.scenarios.filter(
+        (s) => only.length === 0 || only.includes('fees') || only.includes(s.name)
+      )
+    )
+    notes.push(...fees.notes)
+  } catch (error) {
+    notes.push(`fees: signed-in scenarios skipped — ${(error as Error).message}`)
+  }
+}
 const preflight: Record<string, { status: number; location?: string } | null> = {}
 const measured: Array<{ scenario: BenchScenario; m: Measure }> = []
 for (const scenario of selected) {
@@ -300,6 +316,52 @@ for (const scenario of selected) {
 // 4. memory after the load, then stop the app
 const memory = readRssMb(app.pid!)
 await stop(app)
+
+// 4b. fees in process (app stopped, same core): allLedgers over 20,000 taxpayers, search by prefix
+interface FeesMeasure {
+  asOf: string
+  allLedgers: {
+    firstMs: number
+    bestMs: number
+    runsMs: number[]
+    taxpayers: number
+    installments: number
+    inArrears: number
+    interestGr: number
+  }
+  search: {
+    calls: number
+    avgResults: number
+    p50Ms: number
+    p99Ms: number
+    maxMs: number
+    concurrency: number
+    concurrentP50Ms: number
+    concurrentP99Ms: number
+  }
+}
+let feesMeasure: FeesMeasure | null = null
+if (wantFees) {
+  console.log('bench: fees allLedgers and taxpayer search (in process)…')
+  const feesLog = join(LOG_DIR, 'fees-measure.log')
+  const child = spawnPinned(['--import=@poppinss/ts-exec', 'bench/fees.ts', 'measure'], {
+    cwd: ROOT,
+    log: feesLog,
+  })
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
+  const last = tail(feesLog, 50)
+    .split('\n')
+    .reverse()
+    .find((logLine) => logLine.startsWith('{'))
+  try {
+    if (code !== 0 || !last) throw new Error(`exit ${code}`)
+    feesMeasure = JSON.parse(last) as FeesMeasure
+  } catch (error) {
+    notes.push(
+      `fees: in-process measurement failed (${(error as Error).message}); see ${feesLog}:\n${tail(feesLog, 15)}`
+    )
+  }
+}
 
 // 5. bare node:http, after
 console.log('bench: bare node:http (after)…')
@@ -365,6 +427,22 @@ targets.push({
   value: `${memory.rssMb.toFixed(1)} MB`,
   pass: memory.rssMb < RSS_LIMIT_MB,
 })
+
+if (feesMeasure) {
+  const { allLedgers, search } = feesMeasure
+  targets.push({
+    name: `fees allLedgers(${feesMeasure.asOf}), ${fmtInt(allLedgers.taxpayers)} taxpayers, first run`,
+    target: '< 3000 ms',
+    value: `${allLedgers.firstMs} ms`,
+    pass: allLedgers.firstMs < 3000,
+  })
+  targets.push({
+    name: 'fees taxpayers.search by name prefix p99 (in process, one caller)',
+    target: '< 30 ms',
+    value: `${search.p99Ms} ms`,
+    pass: search.p99Ms < 30,
+  })
+}
 
 function pct(v: number) {
   return `${(v * 100).toFixed(1)} %`
@@ -468,6 +546,15 @@ for (const { scenario, m } of rows) {
     )
   }
 }
+if (feesMeasure) {
+  const { allLedgers, search } = feesMeasure
+  console.log(
+    `fees: allLedgers runs ${allLedgers.runsMs.join(' / ')} ms over ${fmtInt(allLedgers.installments)} installments ` +
+      `(${fmtInt(allLedgers.inArrears)} in arrears); search p50 ${search.p50Ms} ms, p99 ${search.p99Ms} ms ` +
+      `(${search.avgResults} rows), with ${search.concurrency} concurrent callers p50 ${search.concurrentP50Ms} ms, p99 ${search.concurrentP99Ms} ms`
+  )
+}
+for (const note of notes) console.log(`note: ${note}`)
 const passed = targets.filter((t) => t.pass).length
 const failed = targets.length - passed
 const elapsedS = (performance.now() - startedAt) / 1000
@@ -514,6 +601,8 @@ const results = {
     ratio: Number(ratio.toFixed(4)),
     pass: checks.every((c) => c.pass),
   })),
+  fees: feesMeasure,
+  notes,
   targets,
   passed,
   failed,

@@ -96,6 +96,15 @@ else
   echo "bench: WARNING: ace demo:seed does not exist yet; skipping seeding (pages that need an office profile and an admin will redirect to /setup and FAIL)" >&2
 fi
 
+# 3b. Fees data set (issue 4 targets): 20,000 taxpayers with decisions and payments.
+echo "bench: fees data set (bench/fees.ts seed)"
+if ! "$node" --import=@poppinss/ts-exec bench/fees.ts seed >"$work/fees-seed.log" 2>&1 </dev/null; then
+  echo "bench: WARNING: the fees data set failed; fees figures will be missing. Last lines:" >&2
+  tail -20 "$work/fees-seed.log" >&2
+else
+  tail -1 "$work/fees-seed.log"
+fi
+
 # 4. Load. Servers on core 0 (the runner pins them), load generator (this runner) on core 1.
 export BENCH_BUILD_DIR="$root/build" BENCH_PID_FILE="$work/pids" BENCH_LOG_DIR="$work"
 pin=()
