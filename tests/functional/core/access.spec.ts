@@ -18,7 +18,7 @@ import {
   resetSharedState,
   withOffice,
 } from '#tests/helpers'
-import { taxpayerWithDecision } from '#tests/fees_fixtures'
+import { addFeeType, addWasteRate, taxpayerWithDecision } from '#tests/fees_fixtures'
 import { issueReminders } from '#fees/services/reminders'
 
 const LAST_ADMIN =
@@ -123,10 +123,14 @@ test.group('Access / role × route matrix', (group) => {
     /* A batch of reminders for the sample decision's overdue installments. */
     await issueReminders({ asOf: '2026-06-20', minDaysOverdue: 30, staffId: null })
     const reminder = await db.from('fees_reminders').firstOrFail()
+    const interestRate = await db.from('fees_interest_rates').firstOrFail()
     const ids = {
       '/panel/podatki/upomnienia/partie': String(reminder.batch),
       '/panel/podatki/upomnienia': Number(reminder.id),
       '/panel/podatki/import': feesImport.id,
+      '/panel/podatki/konfiguracja/odsetki': Number(interestRate.id),
+      '/panel/podatki/konfiguracja/odpady': await addWasteRate(),
+      '/panel/podatki/konfiguracja/oplaty': await addFeeType(),
       '/panel/admin/pracownicy': users.clerk.id,
       '/panel/admin/wiadomosci': message.id,
       ...feesIds,
