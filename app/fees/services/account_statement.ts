@@ -22,6 +22,8 @@ export interface StatementLine {
   unitLabel: string
   baseE4: number
   rateE4: number
+  /** Months of the year taxed: base × rate × months/12 = amount (12 for a whole year). */
+  months: number
   amountGr: number
 }
 
@@ -158,6 +160,7 @@ export async function accountStatement(
           unitLabel: UNIT_LABELS[line.unit as BaseUnit] ?? line.unit,
           baseE4: Number(line.base_e4),
           rateE4: Number(line.rate_e4),
+          months: Number(line.months ?? 12),
           amountGr: Number(line.amount_gr),
         })),
       installments,

@@ -38,6 +38,8 @@ export interface NewInstallment {
 export type NewAssessmentLine = Omit<CalculationLine, 'months' | 'tax' | 'unit'> & {
   tax: CalculationLine['tax'] | 'waste' | 'fee'
   unit: string
+  /** Months of the year taxed (base × rate × months/12 = amount); 12 when not given. */
+  months?: number
 }
 
 export interface NewAssessment {
@@ -126,6 +128,7 @@ export async function createAssessment(
         base_e4: line.baseE4,
         rate_e4: line.rateE4,
         amount_gr: line.amountGr,
+        months: line.months ?? 12,
       }))
     )
   if (data.installments.length)

@@ -252,6 +252,19 @@ test.group('Fees / tax decisions', (group) => {
       statement!.replaced.map((r) => r.id),
       [oldId]
     )
+    /* The new line's basis shows the part of the year: 50 m² × 8.94 zł × 7/12 = 260.75 zł. */
+    const garage = statement!.assessments
+      .find((a) => a.id === newId)!
+      .lines.find((l) => l.description === 'Garaż drugi')!
+    assert.deepEqual(
+      [garage.baseE4, garage.rateE4, garage.months, garage.amountGr],
+      [50_0000, 89_400, 7, 26_075]
+    )
+    assert.isTrue(
+      statement!.assessments
+        .find((a) => a.id === newId)!
+        .lines.every((l) => l === garage || l.months === 12)
+    )
     const earlier = await accountStatement(taxpayer.id, '2026-06-09')
     assert.sameMembers(
       earlier!.assessments.map((a) => a.id),
