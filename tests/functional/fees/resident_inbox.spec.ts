@@ -3,7 +3,7 @@ import testUtils from '@adonisjs/core/services/test_utils'
 import { residentInbox, InboxError } from '#core/services/resident_inbox'
 import { makeResident, resetSharedState, withOffice } from '#tests/helpers'
 
-const NAV_LINK = /<a href="\/konto\/wiadomosci">Wiadomości([^<]*)<\/a>/
+const NAV_LINK = /<a href="\/konto\/wiadomosci"[^>]*>Wiadomości([^<]*)<\/a>/
 
 function navLabel(html: string) {
   return NAV_LINK.exec(html)?.[1] ?? null
@@ -42,6 +42,7 @@ test.group('Resident inbox (e-BOK messages)', (group) => {
     assert.include(html, `href="/konto/wiadomosci/${first.id}"`)
     assert.include(html, 'Nowa decyzja &lt;b&gt;2026&lt;/b&gt;', 'subjects are escaped')
     assert.equal(navLabel(html), ' (2 nieprzeczytane)')
+    assert.match(html, /<a href="\/konto\/wiadomosci" aria-current="page">/)
 
     const dashboard = await client.get('/konto').signedIn('resident', resident)
     assert.equal(navLabel(dashboard.text()), ' (2 nieprzeczytane)')
