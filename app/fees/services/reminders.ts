@@ -136,15 +136,49 @@ function parseIds(text: string): number[] {
     .filter((id) => Number.isSafeInteger(id) && id > 0)
 }
 
-/** Installments an earlier reminder already demanded, per taxpayer. */
-async function demandedInstallments(
+type DemandCheck = (installment: { id: number; assessmentId: number; due: string }) => boolean
+
+/**
+ * Whether an earlier reminder already demanded an installment. A correction
+ * copies the installments due before it into the new decision under new ids:
+ * the copy (same original decision, same due date) counts as demanded too, so
+ * a correction never brings a second reminder and cost for the same debt.
+ */
+async function demandedCheck(
   client: QueryClientContract,
   taxpayerId?: number
-): Promise<Set<number>> {
-  const query = client.from('fees_reminders').select('installment_ids')
-  if (taxpayerId !== undefined) query.where('taxpayer_id', taxpayerId)
-  const rows = await query
-  return new Set(rows.flatMap((row) => parseIds(String(row.installment_ids))))
+): Promise<DemandCheck> {
+  const reminders = client.from('fees_reminders').select('installment_ids')
+  const assessments = client.from('fees_assessments').select('id', 'replaces_id')
+  if (taxpayerId !== undefined) {
+    reminders.where('taxpayer_id', taxpayerId)
+    assessments.where('taxpayer_id', taxpayerId)
+  }
+  const [reminderRows, assessmentRows] = await Promise.all([reminders, assessments])
+  const ids = new Set(reminderRows.flatMap((row) => parseIds(String(row.installment_ids))))
+  const parent = new Map(
+    assessmentRows.map((row) => [
+      Number(row.id),
+      row.replaces_id === null ? null : Number(row.replaces_id),
+    ])
+  )
+  const original = (assessmentId: number) => {
+    let current = assessmentId
+    for (let step = 0; step < parent.size && parent.get(current); step++)
+      current = parent.get(current)!
+    return current
+  }
+  const demandedRows = ids.size
+    ? await client
+        .from('fees_installments')
+        .whereIn('id', [...ids])
+        .select('assessment_id', 'due')
+    : []
+  const keys = new Set(
+    demandedRows.map((row) => `${original(Number(row.assessment_id))}|${row.due}`)
+  )
+  return (installment) =>
+    ids.has(installment.id) || keys.has(`${original(installment.assessmentId)}|${installment.due}`)
 }
 
 export async function reminderCostGr(asOf: string): Promise<number> {
@@ -161,7 +195,7 @@ export async function remindersPreview(criteria: ReminderCriteria): Promise<Remi
   const { asOf, minDaysOverdue } = criteria
   const [ledgers, demanded, costGr] = await Promise.all([
     allLedgers(asOf),
-    demandedInstallments(db.connection()),
+    demandedCheck(db.connection()),
     reminderCostGr(asOf),
   ])
   const picked = new Map<number, DemandedInstallment[]>()
@@ -172,7 +206,7 @@ export async function remindersPreview(criteria: ReminderCriteria): Promise<Remi
         installment.overdue &&
         installment.outstandingGr > 0 &&
         daysBetween(installment.due, asOf) > minDaysOverdue &&
-        !demanded.has(installment.id)
+        !demanded(installment)
     )
     const arrearsGr = installments.reduce((sum, row) => sum + row.outstandingGr, 0)
     if (installments.length === 0 || arrearsGr < (criteria.minArrearsGr ?? 0)) continue
@@ -300,8 +334,13 @@ async function issueOne(
     return await db.transaction(async (trx) => {
       /* Serialises two runs for one taxpayer (PostgreSQL); SQLite has one writer anyway. */
       await trx.from('fees_taxpayers').where('id', candidate.taxpayerId).forUpdate().first()
-      const demanded = await demandedInstallments(trx, candidate.taxpayerId)
-      if (candidate.installments.some((row) => demanded.has(row.installmentId))) return null
+      const demanded = await demandedCheck(trx, candidate.taxpayerId)
+      if (
+        candidate.installments.some((row) =>
+          demanded({ id: row.installmentId, assessmentId: row.assessmentId, due: row.due })
+        )
+      )
+        return null
 
       const number = await nextNumber(trx, context.asOf.slice(0, 4))
       const [inserted] = await trx

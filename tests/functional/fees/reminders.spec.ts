@@ -17,7 +17,14 @@ import {
   remindersPreview,
 } from '#fees/services/reminders'
 import { taxpayers } from '#fees/services/taxpayers'
-import { letterPng, oneLine, pdfText, taxpayerWithDecision } from '#tests/fees_fixtures'
+import { correctTaxDecision } from '#fees/services/assessments'
+import {
+  addTaxObject,
+  letterPng,
+  oneLine,
+  pdfText,
+  taxpayerWithDecision,
+} from '#tests/fees_fixtures'
 import { makeResident, makeStaff, resetSharedState, withOffice } from '#tests/helpers'
 
 const AS_OF = '2026-06-20'
@@ -174,6 +181,41 @@ test.group('Fees / reminders', (group) => {
     assert.notInclude(second.installment_ids.split(','), String(first.id))
     assert.equal(await count('fees_ledger_entries', { kind: 'reminder_cost' }), 2)
   }).timeout(90_000)
+
+  test('a correction copying a demanded installment does not bring a second reminder', async ({
+    assert,
+  }) => {
+    const { debtor } = await scenario()
+    await issueReminders({ asOf: AS_OF, minDaysOverdue: 40, staffId: null })
+    await addTaxObject(debtor.taxpayer.id, {
+      tax: 'property',
+      category: 'building_other',
+      description: 'Wiata garażowa',
+      baseE4: 18_0000,
+      validFrom: '2026-05-10',
+    })
+    const { assessmentId } = await correctTaxDecision({
+      assessmentId: debtor.assessmentId,
+      effectiveFrom: '2026-06-01',
+      issuedOn: '2026-06-10',
+    })
+    const copies = await db.from('fees_installments').where('assessment_id', assessmentId)
+    const firstCopy = copies.find((row) => row.due === '2026-03-16')!
+    const secondCopy = copies.find((row) => row.due === '2026-05-15')!
+
+    const preview = await remindersPreview({ asOf: AS_OF, minDaysOverdue: 30 })
+    assert.lengthOf(preview.candidates, 1)
+    assert.deepEqual(
+      preview.candidates[0].installments.map((row) => row.installmentId),
+      [Number(secondCopy.id)]
+    )
+    /* The copy has a new id: only the lineage check keeps it out. */
+    const demanded = await db.from('fees_reminders').firstOrFail()
+    assert.notInclude(demanded.installment_ids.split(','), String(firstCopy.id))
+    const later = await issueReminders({ asOf: AS_OF, minDaysOverdue: 30, staffId: null })
+    assert.lengthOf(later.createdIds, 1)
+    assert.equal(await count('fees_ledger_entries', { kind: 'reminder_cost' }), 2)
+  }).timeout(60_000)
 
   test('the reminder cost comes from the dated setting and the next payment pays it first', async ({
     assert,
