@@ -200,4 +200,29 @@ test.group('Browser / Moje podatki i opłaty', (group) => {
     reports.push(await audit(page, 'resident-messages-read', consoleErrors))
     assertClean(assert, reports)
   })
+
+  test('after five wrong codes the form says linking is paused (429) in plain Polish', async ({
+    browserContext,
+    assert,
+  }) => {
+    const guesser = `${unique('zgadywacz')}@example.localhost`
+    await makeResident(guesser)
+    const page = await browserContext.newPage()
+    const consoleErrors = collectConsoleErrors(page)
+    await residentSignIn(page, guesser)
+    await page.goto('/konto/podatki')
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      await page.getByLabel('Kod dostępu').fill(`2222-3333-444${attempt + 1}`)
+      await andWaitForPage(page, () => page.getByRole('button', { name: 'Połącz konto' }).click())
+    }
+    assert.include(
+      await textOf(page.locator('.error-summary')),
+      'Wpisano zbyt wiele błędnych kodów dostępu.'
+    )
+    assert.deepEqual(
+      consoleErrors.splice(0).filter((line) => !line.includes('status of 429')),
+      []
+    )
+    assertClean(assert, [await audit(page, 'fees-resident-link-throttled', consoleErrors)])
+  })
 })
