@@ -110,7 +110,7 @@ export default class AccountBookingsController {
         installmentId: Number(installment.id),
         amountGr: Number(data.amount),
         bookedOn: data.bookedOn,
-        description: data.description,
+        description: data.writeOffReason,
         staffId: ctx.auth.use('staff').user?.id ?? null,
       })
     } catch (error) {
@@ -151,7 +151,7 @@ export default class AccountBookingsController {
         taxpayerId: taxpayer.id,
         amountGr: Number(data.amount),
         bookedOn: data.bookedOn,
-        description: data.description,
+        description: data.refundReason,
         staffId: ctx.auth.use('staff').user?.id ?? null,
       })
     } catch (error) {

@@ -1,4 +1,5 @@
 import db from '@adonisjs/lucid/services/db'
+import { roundToZloty } from '#core/services/money'
 import officeProfileService from '#core/services/office_profile_service'
 import { paymentQrText } from '#payments/services/transfer_data'
 import { ledgerOf, liveAssessmentIds } from '#fees/services/ledger_store'
@@ -40,6 +41,8 @@ export interface StatementAssessment {
   replacesNumber: string | null
   totalGr: number
   lines: StatementLine[]
+  /** Tax decisions: each tax's lines summed and rounded to full złoty, as the decision states them. */
+  subtotals: { tax: TaxKind; label: string; exactGr: number; amountGr: number }[]
   installments: InstallmentState[]
   outstandingGr: number
   arrearsGr: number
@@ -76,6 +79,20 @@ export interface AccountStatement {
   payments: StatementPayment[]
   totals: LedgerTotals
   transfer: TransferData | null
+}
+
+const TAX_DECISION_KINDS = new Set(['property-individual', 'legal-person-monthly'])
+
+/* Tax Ordinance art. 63 §1: each tax is rounded on its own; the waste fee is not, so only tax decisions get these. */
+function taxSubtotals(lines: StatementLine[]) {
+  const exact = new Map<TaxKind, number>()
+  for (const line of lines) exact.set(line.tax, (exact.get(line.tax) ?? 0) + line.amountGr)
+  return [...exact].map(([tax, exactGr]) => ({
+    tax,
+    label: TAX_LABELS[tax] ?? tax,
+    exactGr,
+    amountGr: roundToZloty(exactGr),
+  }))
 }
 
 /**
@@ -163,12 +180,17 @@ export async function accountStatement(
           months: Number(line.months ?? 12),
           amountGr: Number(line.amount_gr),
         })),
+      subtotals: [],
       installments,
       outstandingGr: sum((installment) => installment.outstandingGr),
       arrearsGr: sum((installment) => (installment.overdue ? installment.outstandingGr : 0)),
       interestGr: sum((installment) => installment.interestGr),
     }
   })
+
+  for (const assessment of assessments)
+    if (TAX_DECISION_KINDS.has(assessment.kind))
+      assessment.subtotals = taxSubtotals(assessment.lines)
 
   const installmentLabel = new Map(
     ledger.installments.map((installment) => [

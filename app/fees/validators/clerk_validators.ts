@@ -46,6 +46,8 @@ const FIELDS: Record<string, string> = {
   residentEmail: 'Adres e-mail konta mieszkańca',
   residentId: 'Konto mieszkańca',
   identityChecked: 'Potwierdzenie tożsamości',
+  writeOffReason: 'Podstawa odpisu',
+  refundReason: 'Podstawa zwrotu',
 }
 
 export const clerkMessages = new SimpleMessagesProvider(
@@ -171,10 +173,14 @@ export const paymentValidator = vine.create({
 export const writeOffValidator = vine.create({
   amount: money(),
   bookedOn: isoDate(),
-  description: vine.string().trim().minLength(3).maxLength(300),
+  writeOffReason: vine.string().trim().minLength(3).maxLength(300),
 })
 
-export const refundValidator = writeOffValidator
+export const refundValidator = vine.create({
+  amount: money(),
+  bookedOn: isoDate(),
+  refundReason: vine.string().trim().minLength(3).maxLength(300),
+})
 
 export const linkResidentValidator = vine.create({
   residentEmail: vine.string().trim().email().maxLength(254),

@@ -20,7 +20,7 @@ async function financeClerk(login = 'ksiegowa') {
 }
 
 function compact(html: string) {
-  return html.replace(/>\s+</g, '><').replace(/\s+/g, ' ')
+  return html.replace(/\s+/g, ' ').replace(/\s*</g, '<').replace(/>\s*/g, '>')
 }
 
 function inputErrors(response: { flashMessages(): Record<string, any> }) {
@@ -59,6 +59,13 @@ test.group('Fees clerk / account card', (group) => {
     assert.include(html, '× 1,15 zł/m²')
     assert.include(html, `= ${formatMoney(statement.assessments[0].lines[1].amountGr)}`)
     assert.include(html, '3,4567 ha przel.')
+    /* Per-tax subtotals rounded to full złoty, then the total. */
+    for (const subtotal of statement.assessments[0].subtotals)
+      assert.include(
+        html,
+        `${subtotal.label} (${formatMoney(subtotal.exactGr)} zaokrąglone do pełnych złotych)</th><td class="num nowrap">${formatMoney(subtotal.amountGr)}`
+      )
+    assert.lengthOf(statement.assessments[0].subtotals, 3)
     for (const installment of statement.assessments[0].installments)
       assert.include(html, `/panel/podatki/raty/${installment.id}/odpis`)
     assert.include(html, 'zaległa')
@@ -338,7 +345,7 @@ test.group('Fees clerk / account card', (group) => {
     const page = await client.get(newUrl).signedIn('staff', clerk)
     assert.include(page.text(), 'Decyzja zmieniająca')
     const oldPage = await client.get(decisionUrl).signedIn('staff', clerk)
-    assert.include(compact(oldPage.text()), `decyzją <a href="/panel/podatki/decyzje/${newId}">`)
+    assert.include(compact(oldPage.text()), `decyzją<a href="/panel/podatki/decyzje/${newId}">`)
     assert.equal(await auditCount('fees.decision_corrected'), 1)
   })
 
@@ -463,7 +470,7 @@ test.group('Fees clerk / account card', (group) => {
       .post(`/panel/podatki/raty/${last.id}/odpis`)
       .header('referer', `/panel/podatki/raty/${last.id}/odpis`)
       .signedIn('staff', clerk)
-      .form({ amount: '999999', bookedOn: today, description: 'Umorzenie' })
+      .form({ amount: '999999', bookedOn: today, writeOffReason: 'Umorzenie' })
       .withCsrfToken()
       .redirects(0)
     assert.lengthOf(inputErrors(tooMuch).amount, 1)
@@ -474,14 +481,14 @@ test.group('Fees clerk / account card', (group) => {
       .form({ amount: '10', bookedOn: today })
       .withCsrfToken()
       .redirects(0)
-    assert.deepEqual(inputErrors(missing).description, ['Pole „Opis” jest wymagane.'])
+    assert.deepEqual(inputErrors(missing).writeOffReason, ['Pole „Podstawa odpisu” jest wymagane.'])
     await client
       .post(`/panel/podatki/raty/${last.id}/odpis`)
       .signedIn('staff', clerk)
       .form({
         amount: (last.outstandingGr / 100).toFixed(2).replace('.', ','),
         bookedOn: today,
-        description: 'Decyzja o umorzeniu nr FN.3113.4.2026',
+        writeOffReason: 'Decyzja o umorzeniu nr FN.3113.4.2026',
       })
       .withCsrfToken()
       .redirects(0)
@@ -510,7 +517,7 @@ test.group('Fees clerk / account card', (group) => {
       .post(`/panel/podatki/${taxpayer.id}/zwrot`)
       .header('referer', `/panel/podatki/${taxpayer.id}/zwrot`)
       .signedIn('staff', clerk)
-      .form({ amount: '100000', bookedOn: today, description: 'Zwrot na rachunek' })
+      .form({ amount: '100000', bookedOn: today, refundReason: 'Zwrot na rachunek' })
       .withCsrfToken()
       .redirects(0)
     assert.deepEqual(inputErrors(over).amount, [
@@ -519,7 +526,7 @@ test.group('Fees clerk / account card', (group) => {
     await client
       .post(`/panel/podatki/${taxpayer.id}/zwrot`)
       .signedIn('staff', clerk)
-      .form({ amount: '200,00', bookedOn: today, description: 'Zwrot na rachunek' })
+      .form({ amount: '200,00', bookedOn: today, refundReason: 'Zwrot na rachunek' })
       .withCsrfToken()
       .redirects(0)
     const afterRefund = (await accountStatement(taxpayer.id, today))!
