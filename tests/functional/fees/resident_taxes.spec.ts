@@ -250,6 +250,10 @@ test.group('Resident fees / which taxpayer accounts a resident sees', (group) =>
       .signedIn('resident', resident)
     card.assertStatus(200)
     assert.include(card.text(), joint.taxpayer.name)
+    assert.include(
+      card.text(),
+      `odpowiadają solidarnie za zobowiązania tego konta: ${joint.members[1].name}, ${joint.members[0].name}.`
+    )
 
     /* The other spouse's own account is not the resident's to see. */
     const spouse = await client
