@@ -103,7 +103,16 @@ export async function loadLedgerInputs(
     scope(
       client
         .from('fees_installments')
-        .select('id', 'taxpayer_id', 'assessment_id', 'number', 'due', 'amount_gr', 'exists_from'),
+        .select(
+          'id',
+          'taxpayer_id',
+          'assessment_id',
+          'number',
+          'statutory_due',
+          'due',
+          'amount_gr',
+          'exists_from'
+        ),
       'taxpayer_id'
     ),
     scope(
@@ -145,6 +154,26 @@ export async function loadLedgerInputs(
   const named = (id: number | null) =>
     id === null ? null : resolveNamed(id, versions, successorOf, live)
 
+  /*
+   * A write-off booked on an installment of a decision later corrected stays
+   * with the installment that took its place (same decision chain, same dates).
+   */
+  const slot = (assessmentId: number, row: { statutory_due: string; due: string }) =>
+    `${assessmentId}|${row.statutory_due}|${row.due}`
+  const installmentRows = new Map<number, (typeof installments)[number]>()
+  const liveSlots = new Map<string, number>()
+  for (const row of installments) {
+    installmentRows.set(Number(row.id), row)
+    if (live.has(Number(row.assessment_id)))
+      liveSlots.set(slot(Number(row.assessment_id), row), Number(row.id))
+  }
+  const carriedOver = (installmentId: number | null) => {
+    const row = installmentId === null ? undefined : installmentRows.get(installmentId)
+    if (!row || live.has(Number(row.assessment_id))) return installmentId
+    const successor = resolveNamed(Number(row.assessment_id), versions, successorOf, live)
+    return liveSlots.get(slot(successor, row)) ?? installmentId
+  }
+
   for (const row of installments) {
     if (!live.has(Number(row.assessment_id))) continue
     inputsOf(Number(row.taxpayer_id)).installments.push({
@@ -160,7 +189,7 @@ export async function loadLedgerInputs(
     inputsOf(Number(row.taxpayer_id)).charges.push({
       id: Number(row.id),
       kind: row.kind,
-      installmentId: row.installment_id === null ? null : Number(row.installment_id),
+      installmentId: carriedOver(row.installment_id === null ? null : Number(row.installment_id)),
       amountGr: Number(row.amount_gr),
       bookedOn: row.booked_on,
       description: row.description,

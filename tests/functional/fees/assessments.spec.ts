@@ -11,6 +11,7 @@ import {
   issueTaxDecision,
   recordDelivery,
 } from '#fees/services/assessments'
+import { bookings } from '#fees/services/bookings'
 import { ledgerOf } from '#fees/services/ledger_store'
 import { accountStatement } from '#fees/services/account_statement'
 import { taxpayers } from '#fees/services/taxpayers'
@@ -336,6 +337,39 @@ test.group('Fees / tax decisions', (group) => {
       [3, '2026-10-05', 61_700],
       [4, '2026-11-16', 61_600],
     ])
+  })
+
+  test('a write-off stays with the installment a correction carried over', async ({ assert }) => {
+    const { taxpayer, assessmentId } = await taxpayerWithDecision()
+    const [first] = await db
+      .from('fees_installments')
+      .where('assessment_id', assessmentId)
+      .orderBy('number')
+    /* 100 zł of the March installment (487 zł) remitted on 2026-04-01. */
+    await bookings.writeOff({
+      installmentId: Number(first.id),
+      amountGr: 10_000,
+      bookedOn: '2026-04-01',
+      description: 'Umorzenie części raty',
+    })
+    await addTaxObject(taxpayer.id, {
+      tax: 'property',
+      category: 'building_other',
+      description: 'Garaż drugi',
+      baseE4: 50_0000,
+      validFrom: '2026-05-10',
+    })
+    const { assessmentId: newId } = await correctTaxDecision({
+      assessmentId,
+      effectiveFrom: '2026-06-01',
+      issuedOn: '2026-06-10',
+    })
+    const ledger = await ledgerOf(taxpayer.id, '2026-06-30')
+    const march = ledger.installments.find((i) => i.assessmentId === newId && i.number === 1)!
+    assert.notEqual(march.id, Number(first.id))
+    assert.equal(march.writtenOffGr, 10_000)
+    assert.equal(march.outstandingGr, 38_700)
+    assert.equal(ledger.totals.writtenOffGr, 10_000)
   })
 
   test('a failure inside the transaction leaves nothing half-written', async ({ assert }) => {
