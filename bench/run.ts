@@ -131,10 +131,16 @@ function fail(message: string, log?: string): never {
 
 /* ---------- HTTP helpers ---------- */
 
-function probe(port: number, path: string, method = 'GET', timeoutMs = 1000) {
+function probe(
+  port: number,
+  path: string,
+  method = 'GET',
+  timeoutMs = 1000,
+  headers: Record<string, string> = {}
+) {
   return new Promise<{ status: number; location?: string } | null>((resolve) => {
     const req = request(
-      { host: HOST, port, path, method, agent: false, timeout: timeoutMs },
+      { host: HOST, port, path, method, headers, agent: false, timeout: timeoutMs },
       (res) => {
         res.resume()
         res.on('end', () =>
@@ -303,7 +309,13 @@ if (wantFees) {
 const preflight: Record<string, { status: number; location?: string } | null> = {}
 const measured: Array<{ scenario: BenchScenario; m: Measure }> = []
 for (const scenario of selected) {
-  preflight[scenario.name] = await probe(APP_PORT, scenario.path, scenario.method ?? 'GET', 5000)
+  preflight[scenario.name] = await probe(
+    APP_PORT,
+    scenario.path,
+    scenario.method ?? 'GET',
+    5000,
+    scenario.headers
+  )
   const pf = preflight[scenario.name]
   console.log(
     `bench: ${scenario.name}… (first response: ${pf ? pf.status + (pf.location ? ` → ${pf.location}` : '') : 'none'})`
