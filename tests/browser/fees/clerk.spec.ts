@@ -65,6 +65,8 @@ async function arrearsOnCard(page: Page) {
 
 test.group('Browser / tax clerk: register and account card', (group) => {
   const treasurer = unique('skarbnik')
+  /* A TOTP code works once: the second test signs in as another treasurer within the same 30 s. */
+  const secondTreasurer = unique('skarbnik')
   const year = Number(todayInWarsaw().slice(0, 4)) - 1
   let account: TaxpayerWithDecision
 
@@ -74,6 +76,7 @@ test.group('Browser / tax clerk: register and account card', (group) => {
     /* SQLite has one connection: cache the office before taxpayers.create reads it. */
     await officeProfileService.get()
     await makeStaff(treasurer, ['treasurer'], { totp: true })
+    await makeStaff(secondTreasurer, ['treasurer'], { totp: true })
     account = await taxpayerWithDecision({
       year,
       issuedOn: `${year}-02-20`,
@@ -146,7 +149,7 @@ test.group('Browser / tax clerk: register and account card', (group) => {
     const consoleErrors = collectConsoleErrors(page)
     const reports: string[] = []
     await page.goto('/panel/logowanie')
-    await staffSignInWithTotp(page, treasurer)
+    await staffSignInWithTotp(page, secondTreasurer)
     const id = account.taxpayer.id
     const object = await db.from('fees_tax_objects').where('taxpayer_id', id).firstOrFail()
     const installment = await db
