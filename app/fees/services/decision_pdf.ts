@@ -48,6 +48,11 @@ function rateText(rateE4: number, unit: string) {
   return `${formatScaled(rateE4, 2)} zł/${UNIT_LABELS[unit as BaseUnit] ?? unit}`
 }
 
+/** An object taxed for part of the year: base × rate × months/12 = amount. */
+function partOfYear(rate: string, months: number) {
+  return months > 0 && months < 12 ? `${rate}\n× ${months}/12 roku` : rate
+}
+
 /** Why an installment is due on another day than the statute says. */
 function dueNote(installment: { statutoryDue: string; due: string }) {
   if (installment.due === installment.statutoryDue) return ''
@@ -167,7 +172,7 @@ async function renderDecision(assessment: any): Promise<Buffer> {
     category: findCategory(row.category)?.label ?? String(row.category),
     description: String(row.description),
     base: baseText(Number(row.base_e4), row.unit),
-    rate: rateText(Number(row.rate_e4), row.unit),
+    rate: partOfYear(rateText(Number(row.rate_e4), row.unit), Number(row.months ?? 12)),
     amountGr: Number(row.amount_gr),
   }))
   const columns = [

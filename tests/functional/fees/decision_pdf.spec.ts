@@ -118,6 +118,8 @@ test.group('Fees / decision PDF', (group) => {
     assert.include(oneLine(text), `zmienia decyzję nr ${old.number} z dnia 20 lutego 2026 r.`)
     assert.include(oneLine(text), 'od dnia 1 maja 2026 r.')
     assert.include(oneLine(text), 'Budynek gospodarczy')
+    /* Held from 10 April: taxed May to December. */
+    assert.include(oneLine(text), '× 8/12 roku')
   }).timeout(60_000)
 
   test('an unknown decision is refused', async ({ assert }) => {
