@@ -230,7 +230,11 @@ export async function issueTaxDecision(input: {
     kind,
     year: input.year,
     totalGr: calculation.totalGr,
-    delivered: input.deliveredOn ?? null,
+    /*
+     * Until delivery is recorded, the issue day stands in for it: a statutory
+     * date already past cannot be owed before the decision even existed.
+     */
+    delivered: input.deliveredOn ?? input.issuedOn,
   })
   return db.transaction(async (trx) => {
     /* Checked again under the taxpayer's lock: two clerks issuing at once get one decision. */

@@ -175,6 +175,25 @@ test.group('Fees / tax decisions', (group) => {
     await expectError(() => recordDelivery(assessmentId, '2026-02-30'), 'deliveredOn')
   })
 
+  test('a decision issued after some dates: they are due 14 days after issue until delivery is known', async ({
+    assert,
+  }) => {
+    /* Issued 2026-06-01: March and May had passed → 2026-06-15 (Monday); delivered 06-05 → 06-19. */
+    const { assessmentId } = await taxpayerWithDecision({ issuedOn: '2026-06-01' })
+    assert.deepEqual(await installmentsOf(assessmentId), [
+      [1, '2026-06-15', 48_700],
+      [2, '2026-06-15', 48_600],
+      [3, '2026-09-15', 48_600],
+      [4, '2026-11-16', 48_600],
+    ])
+    await recordDelivery(assessmentId, '2026-06-05')
+    const delivered = await installmentsOf(assessmentId)
+    assert.deepEqual(
+      delivered.map((i) => i[1]),
+      ['2026-06-19', '2026-06-19', '2026-09-15', '2026-11-16']
+    )
+  })
+
   test('a correction keeps earlier installments, recalculates the rest, replaces the old one', async ({
     assert,
   }) => {
