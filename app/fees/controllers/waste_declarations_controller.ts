@@ -68,9 +68,20 @@ export default class WasteDeclarationsController {
       declarations: declarations
         .map((declaration) => ({
           ...declaration,
-          water:
-            declaration.waterM3E2 === null ? null : formatScaled(declaration.waterM3E2 * 100, 0),
-          area: declaration.areaM2E2 === null ? null : formatScaled(declaration.areaM2E2 * 100, 0),
+          summary: [
+            declaration.residents === null ? null : `mieszkańców: ${declaration.residents}`,
+            declaration.waterM3E2 === null
+              ? null
+              : `woda: ${formatScaled(declaration.waterM3E2 * 100, 0)} m³/mies.`,
+            declaration.areaM2E2 === null
+              ? null
+              : `powierzchnia: ${formatScaled(declaration.areaM2E2 * 100, 0)} m²`,
+            declaration.households === null ? null : `gospodarstw: ${declaration.households}`,
+            declaration.composting ? 'kompostownik' : null,
+            declaration.sorting ? null : 'bez segregacji',
+          ]
+            .filter(Boolean)
+            .join(', '),
         }))
         .reverse(),
       assessments: assessments.map((row) => ({

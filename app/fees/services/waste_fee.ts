@@ -96,10 +96,17 @@ function quantityE2(declaration: WasteDeclaration, method: WasteMethod): number 
   }[method]
   if (value === null || value === undefined)
     throw new WasteFeeError(
-      `Deklaracja od ${declaration.effectiveMonth} nie podaje wielkości potrzebnej do metody „${WASTE_METHOD_LABELS[method]}”.`,
+      `Pole „${WASTE_QUANTITY_LABEL[method]}” jest wymagane: od ${declaration.effectiveMonth} opłatę ustala się ${WASTE_METHOD_LABELS[method]}.`,
       WASTE_QUANTITY_FIELD[method]
     )
   return value
+}
+
+const WASTE_QUANTITY_LABEL: Record<WasteMethod, string> = {
+  residents: 'Liczba mieszkańców',
+  water: 'Zużycie wody (m³ na miesiąc)',
+  area: 'Powierzchnia lokalu (m²)',
+  household: 'Liczba gospodarstw domowych',
 }
 
 /** The form field that carries each method's quantity. */

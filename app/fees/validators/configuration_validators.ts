@@ -188,11 +188,11 @@ export const wasteRateValidator = vine.create({
 })
 
 export const feeTypeValidator = vine.create({
+  name: vine.string().trim().minLength(3).maxLength(200),
   code: vine
     .string()
     .trim()
     .regex(/^[a-z0-9][a-z0-9-]{1,39}$/),
-  name: vine.string().trim().minLength(3).maxLength(200),
   amountRule: vine.enum(['fixed', 'per_unit'] as const),
   amount: money(),
   unitLabel: vine
@@ -202,6 +202,7 @@ export const feeTypeValidator = vine.create({
     .optional()
     .requiredWhen('amountRule', '=', 'per_unit'),
   scheduleKind: vine.enum(['once', 'quarterly', 'monthly', 'property'] as const),
+  scheduleDate: monthDay().optional().requiredWhen('scheduleKind', '=', 'once'),
   scheduleDay: vine
     .number()
     .withoutDecimals()
@@ -209,7 +210,6 @@ export const feeTypeValidator = vine.create({
     .max(31)
     .optional()
     .requiredWhen('scheduleKind', '=', 'monthly'),
-  scheduleDate: monthDay().optional().requiredWhen('scheduleKind', '=', 'once'),
   rounding: vine.enum(['none', 'zloty'] as const),
   isActive: vine.boolean().optional(),
 })

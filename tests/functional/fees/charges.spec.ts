@@ -131,7 +131,10 @@ test.group('Waste declarations and other fees of a taxpayer', (group) => {
       .form({ ...declarationForm, residents: '', areaM2: '84,3' })
       .withCsrfToken()
       .redirects(0)
-    assert.match(missing.flashMessage('inputErrorsBag').residents[0], /nie podaje wielkości/)
+    assert.equal(
+      missing.flashMessage('inputErrorsBag').residents[0],
+      'Pole „Liczba mieszkańców” jest wymagane: od 2026-01 opłatę ustala się od liczby mieszkańców.'
+    )
 
     const noRate = await client
       .post(url)
