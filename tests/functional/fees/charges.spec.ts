@@ -1,3 +1,4 @@
+import type { ApiResponse } from '@japa/api-client'
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
@@ -5,6 +6,11 @@ import { taxpayers } from '#fees/services/taxpayers'
 import { accountStatement } from '#fees/services/account_statement'
 import { auditCount, makeStaff, resetSharedState, withOffice } from '#tests/helpers'
 import { addFeeType, addWasteRate, installmentsOf } from '#tests/fees_fixtures'
+
+/** The field errors a rejected form flashed (field → messages). */
+function errorsOf(response: ApiResponse): Record<string, string[]> {
+  return response.flashMessage('inputErrorsBag') as Record<string, string[]>
+}
 
 async function setupPeople() {
   const treasurer = await makeStaff('skarbnik', ['treasurer'])
@@ -96,7 +102,7 @@ test.group('Waste declarations and other fees of a taxpayer', (group) => {
 
     /* The account card's statement sees the active waste liability. */
     const statement = await accountStatement(taxpayer.id, '2026-07-10')
-    const waste = statement.assessments.find((assessment) => assessment.kind === 'waste')
+    const waste = statement!.assessments.find((assessment) => assessment.kind === 'waste')
     assert.equal(waste?.totalGr, 6 * 12_400 + 6 * 8_700)
 
     const page = await client.get(url).signedIn('staff', clerk)
@@ -120,7 +126,7 @@ test.group('Waste declarations and other fees of a taxpayer', (group) => {
       .form({ ...declarationForm, effectiveMonth: '2026-13', residents: 'cztery' })
       .withCsrfToken()
       .redirects(0)
-    const errors = bad.flashMessage('inputErrorsBag')
+    const errors = errorsOf(bad)
     assert.match(errors.effectiveMonth[0], /^Pole „Od miesiąca” musi zawierać miesiąc/)
     assert.match(errors.residents[0], /„Liczba mieszkańców”/)
 
@@ -132,7 +138,7 @@ test.group('Waste declarations and other fees of a taxpayer', (group) => {
       .withCsrfToken()
       .redirects(0)
     assert.equal(
-      missing.flashMessage('inputErrorsBag').residents[0],
+      errorsOf(missing).residents[0],
       'Pole „Liczba mieszkańców” jest wymagane: od 2026-01 opłatę ustala się od liczby mieszkańców.'
     )
 
@@ -143,7 +149,7 @@ test.group('Waste declarations and other fees of a taxpayer', (group) => {
       .form({ ...declarationForm, effectiveMonth: '2025-06' })
       .withCsrfToken()
       .redirects(0)
-    assert.match(noRate.flashMessage('inputErrorsBag').effectiveMonth[0], /Brak stawki/)
+    assert.match(errorsOf(noRate).effectiveMonth[0], /Brak stawki/)
     assert.lengthOf(await db.from('fees_waste_declarations'), 0)
     assert.lengthOf(await db.from('fees_assessments'), 0)
   })
@@ -210,7 +216,7 @@ test.group('Waste declarations and other fees of a taxpayer', (group) => {
       .form({ feeTypeId: String(feeTypeId), year: '2027', units: '1', issuedOn: '2027-02-05' })
       .withCsrfToken()
       .redirects(0)
-    assert.match(again.flashMessage('inputErrorsBag').year[0], /jest już naliczona/)
+    assert.match(errorsOf(again).year[0], /jest już naliczona/)
 
     const noUnits = await client
       .post(url)
@@ -219,10 +225,7 @@ test.group('Waste declarations and other fees of a taxpayer', (group) => {
       .form({ feeTypeId: String(feeTypeId), year: '2028', issuedOn: '2027-02-05' })
       .withCsrfToken()
       .redirects(0)
-    assert.equal(
-      noUnits.flashMessage('inputErrorsBag').units[0],
-      'Podaj liczbę jednostek większą od zera.'
-    )
+    assert.equal(errorsOf(noUnits).units[0], 'Podaj liczbę jednostek większą od zera.')
     const page = await client.get(url).signedIn('staff', treasurer)
     assert.include(page.text(), assessment.number)
     assert.include(page.text(), '137,00 zł')

@@ -1,3 +1,4 @@
+import type { ApiResponse } from '@japa/api-client'
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
@@ -5,6 +6,11 @@ import StaffUser from '#core/models/staff_user'
 import { interestRates } from '#fees/services/interest_rates'
 import { auditCount, makeStaff, resetSharedState, withOffice } from '#tests/helpers'
 import { addFeeType, addWasteRate } from '#tests/fees_fixtures'
+
+/** The field errors a rejected form flashed (field → messages). */
+function errorsOf(response: ApiResponse): Record<string, string[]> {
+  return response.flashMessage('inputErrorsBag') as Record<string, string[]>
+}
 
 async function staff() {
   const treasurer = await makeStaff('skarbnik', ['treasurer'])
@@ -195,7 +201,7 @@ test.group('Fees configuration / resolution rates', (group) => {
       .redirects(0)
     response.assertStatus(302)
     response.assertHeader('location', '/panel/podatki/konfiguracja/stawki?rok=2027')
-    const errors = response.flashMessage('inputErrorsBag')
+    const errors = errorsOf(response)
     assert.match(errors.rate_land_other[0], /^Pole „Grunty pozostałe” musi zawierać liczbę/)
     assert.match(errors.rate_building_other[0], /Budynki pozostałe \(w tym garaże\)/)
     assert.match(errors.rate_structure[0], /^Pole „Budowle \(2% wartości\)” musi zawierać procent/)
@@ -252,10 +258,7 @@ test.group('Fees configuration / resolution rates', (group) => {
       .form({ year: '2030' })
       .withCsrfToken()
       .redirects(0)
-    assert.equal(
-      none.flashMessage('inputErrorsBag').year[0],
-      'Na rok 2029 nie ma stawek do skopiowania.'
-    )
+    assert.equal(errorsOf(none).year[0], 'Na rok 2029 nie ma stawek do skopiowania.')
   })
 })
 
@@ -285,7 +288,7 @@ test.group('Fees configuration / interest', (group) => {
       .form({ effectiveFrom: '2026-06-04', rate: '10' })
       .withCsrfToken()
       .redirects(0)
-    assert.match(duplicate.flashMessage('inputErrorsBag').effectiveFrom[0], /już jest w tabeli/)
+    assert.match(errorsOf(duplicate).effectiveFrom[0], /już jest w tabeli/)
 
     const bad = await client
       .post('/panel/podatki/konfiguracja/odsetki')
@@ -294,7 +297,7 @@ test.group('Fees configuration / interest', (group) => {
       .form({ effectiveFrom: '31.02.2026', rate: '10,255' })
       .withCsrfToken()
       .redirects(0)
-    const errors = bad.flashMessage('inputErrorsBag')
+    const errors = errorsOf(bad)
     assert.match(errors.effectiveFrom[0], /^Pole „Obowiązuje od” musi zawierać istniejącą datę/)
     assert.match(errors.rate[0], /^Pole „Stawka” musi zawierać procent/)
 
@@ -375,7 +378,7 @@ test.group('Fees configuration / waste rates and fee types', (group) => {
       .form({ ...wasteForm, validFrom: '2027-02-15', nonSortingMultiplier: '5', method: 'dogs' })
       .withCsrfToken()
       .redirects(0)
-    const errors = bad.flashMessage('inputErrorsBag')
+    const errors = errorsOf(bad)
     assert.match(
       errors.validFrom[0],
       /^Pole „Obowiązuje od” musi wskazywać pierwszy dzień miesiąca/
@@ -446,7 +449,7 @@ test.group('Fees configuration / waste rates and fee types', (group) => {
       })
       .withCsrfToken()
       .redirects(0)
-    const errors = bad.flashMessage('inputErrorsBag')
+    const errors = errorsOf(bad)
     assert.match(errors.code[0], /^Pole „Kod opłaty” może zawierać małe litery/)
     assert.match(errors.amount[0], /^Pole „Kwota” musi zawierać kwotę/)
     assert.match(errors.unitLabel[0], /„Jednostka”/)
@@ -459,10 +462,7 @@ test.group('Fees configuration / waste rates and fee types', (group) => {
       .form(form)
       .withCsrfToken()
       .redirects(0)
-    assert.equal(
-      duplicate.flashMessage('inputErrorsBag').code[0],
-      'Opłata o tym kodzie już istnieje.'
-    )
+    assert.equal(errorsOf(duplicate).code[0], 'Opłata o tym kodzie już istnieje.')
 
     await client
       .post(`/panel/podatki/konfiguracja/oplaty/${row.id}`)
