@@ -1,7 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { parseIsoDate } from '#core/services/calendar'
-import { ledgerOf } from '#fees/services/ledger_store'
+import { interestRulesAt, ledgerOf } from '#fees/services/ledger_store'
 
 export class BookingError extends Error {
   constructor(
@@ -156,6 +156,11 @@ export const bookings = {
     validDate(input.bookedOn, 'bookedOn')
     if (!Number.isSafeInteger(input.amountGr) || input.amountGr <= 0)
       throw new BookingError('Kwota odpisu musi być większa od zera.', 'amount')
+    /* Read before the transaction: on SQLite it holds the only connection. */
+    const [rulesThen, rulesAfter] = await Promise.all([
+      interestRulesAt(input.bookedOn),
+      interestRulesAt(LAST_DAY),
+    ])
     await db.transaction(async (trx) => {
       const installment = await trx
         .from('fees_installments')
@@ -164,7 +169,7 @@ export const bookings = {
       if (!installment) throw new BookingError('Nie ma takiej raty.', 'installmentId')
       const taxpayerId = Number(installment.taxpayer_id)
       await trx.from('fees_taxpayers').where('id', taxpayerId).forUpdate().first()
-      const ledger = await ledgerOf(taxpayerId, input.bookedOn, trx)
+      const ledger = await ledgerOf(taxpayerId, input.bookedOn, trx, rulesThen)
       const state = ledger.installments.find((row) => row.id === input.installmentId)
       if (!state || input.amountGr > state.outstandingGr)
         throw new BookingError('Kwota odpisu przekracza zaległość tej raty.', 'amount')
@@ -184,7 +189,7 @@ export const bookings = {
         .where({ kind: 'write_off', installment_id: input.installmentId })
         .sum('amount_gr as total')
         .first()
-      const after = await ledgerOf(taxpayerId, LAST_DAY, trx)
+      const after = await ledgerOf(taxpayerId, LAST_DAY, trx, rulesAfter)
       const writtenOff = after.installments.find((row) => row.id === input.installmentId)
       if (!writtenOff || writtenOff.writtenOffGr !== Number(booked?.total ?? 0))
         throw new BookingError('Kwota odpisu przekracza zaległość tej raty.', 'amount')
@@ -200,9 +205,14 @@ export const bookings = {
     staffId?: number | null
   }) {
     validDate(input.bookedOn, 'bookedOn')
+    /* Read before the transaction: on SQLite it holds the only connection. */
+    const [rulesThen, rulesAfter] = await Promise.all([
+      interestRulesAt(input.bookedOn),
+      interestRulesAt(LAST_DAY),
+    ])
     return db.transaction(async (trx) => {
       await trx.from('fees_taxpayers').where('id', input.taxpayerId).forUpdate().first()
-      const ledger = await ledgerOf(input.taxpayerId, input.bookedOn, trx)
+      const ledger = await ledgerOf(input.taxpayerId, input.bookedOn, trx, rulesThen)
       if (
         !Number.isSafeInteger(input.amountGr) ||
         input.amountGr <= 0 ||
@@ -228,7 +238,7 @@ export const bookings = {
         .where({ kind: 'refund', taxpayer_id: input.taxpayerId })
         .sum('amount_gr as total')
         .first()
-      const after = await ledgerOf(input.taxpayerId, LAST_DAY, trx)
+      const after = await ledgerOf(input.taxpayerId, LAST_DAY, trx, rulesAfter)
       if (after.totals.refundedGr !== Number(booked?.total ?? 0))
         throw new BookingError(
           'Kwota zwrotu musi być dodatnia i nie większa niż nadpłata.',

@@ -214,17 +214,26 @@ export async function interestRulesAt(asOf: string): Promise<InterestRules> {
   return { rates, thresholdGr }
 }
 
-/** One taxpayer's ledger as of a date. */
+/**
+ * One taxpayer's ledger as of a date. Inside a transaction pass its client and
+ * the rules read before it began: the rates are read outside the client, and
+ * SQLite's single connection is then held by the transaction.
+ */
 export async function ledgerOf(
   taxpayerId: number,
   asOf: string,
-  client?: QueryClientContract
+  client?: QueryClientContract,
+  rules?: InterestRules
 ): Promise<LedgerResult> {
-  const [inputs, rules] = await Promise.all([
+  const [inputs, resolvedRules] = await Promise.all([
     loadLedgerInputs([taxpayerId], client, asOf),
-    interestRulesAt(asOf),
+    rules ?? interestRulesAt(asOf),
   ])
-  return replayLedger({ asOf, rules, ...(inputs.get(taxpayerId) ?? emptyInputs()) })
+  return replayLedger({
+    asOf,
+    rules: resolvedRules,
+    ...(inputs.get(taxpayerId) ?? emptyInputs()),
+  })
 }
 
 /** Every taxpayer's ledger as of a date (arrears lists, reminders, the daily summary). */

@@ -3,6 +3,7 @@ import db from '@adonisjs/lucid/services/db'
 import encryption from '@adonisjs/core/services/encryption'
 import env from '#start/env'
 import type { TransactionClientContract, QueryClientContract } from '@adonisjs/lucid/types/database'
+import OfficeProfile from '#core/models/office_profile'
 import officeProfileService from '#core/services/office_profile_service'
 import { virtualAccountNumber } from '#payments/services/transfer_data'
 
@@ -121,7 +122,7 @@ export const taxpayers = {
    * transaction when given. PESEL and NIP must be unique in the register.
    */
   async create(data: TaxpayerData, trx?: TransactionClientContract): Promise<TaxpayerRow> {
-    const run = async (client: TransactionClientContract) => {
+    const run = async (client: TransactionClientContract, office: OfficeProfile | null) => {
       for (const field of ['pesel', 'nip'] as const) {
         const value = data[field]
         if (value && (await client.from('fees_taxpayers').where(field, value).first()))
@@ -130,7 +131,6 @@ export const taxpayers = {
             field
           )
       }
-      const office = await officeProfileService.get()
       if (!office)
         throw new TaxpayerError('Najpierw uzupełnij dane urzędu (numer rachunku).', 'office')
       const now = new Date()
@@ -154,7 +154,10 @@ export const taxpayers = {
       if (data.kind === 'joint') await this.setMembers(id, data.memberIds ?? [], client)
       return toTaxpayer(await client.from('fees_taxpayers').where('id', id).firstOrFail())
     }
-    return trx ? run(trx) : db.transaction(run)
+    /* SQLite has one connection: inside a transaction, read through it, never beside it. */
+    if (trx) return run(trx, await OfficeProfile.query({ client: trx }).orderBy('id').first())
+    const office = await officeProfileService.get()
+    return db.transaction((client) => run(client, office))
   },
 
   async update(

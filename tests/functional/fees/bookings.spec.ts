@@ -2,10 +2,16 @@ import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
 import { formatNrb } from '#core/services/formatting'
+import officeProfileService from '#core/services/office_profile_service'
 import { BookingError, bookings } from '#fees/services/bookings'
 import { ledgerOf } from '#fees/services/ledger_store'
 import { resetSharedState, withOffice } from '#tests/helpers'
-import { installmentsOf, payFor, taxpayerWithDecision } from '#tests/fees_fixtures'
+import {
+  installmentsOf,
+  payFor,
+  removeFeesTaxpayer,
+  taxpayerWithDecision,
+} from '#tests/fees_fixtures'
 
 /* The fixture's 2026 decision: 1 945 zł as 487 + 486 + 486 + 486 zł (see assessments.spec.ts). */
 
@@ -263,4 +269,69 @@ test.group('Fees / bookings', (group) => {
     )
     assert.equal(ledger.totals.arrearsGr, 0)
   })
+})
+
+/*
+ * Without the per-test transaction, on a real pool: SQLite has a single
+ * connection, so a service that opens a transaction and then reads anything
+ * outside it waits for itself until the pool gives up. These rows are
+ * committed and removed afterwards.
+ */
+test.group('Fees / bookings on a real connection pool', (group) => {
+  let taxpayerId: number | null = null
+  group.each.setup(async () => {
+    await resetSharedState()
+    await officeProfileService.save({
+      name: 'Urząd Gminy Testowa',
+      teryt: '0201011',
+      street: 'ul. Testowa 1',
+      postalCode: '12-345',
+      city: 'Testowo',
+      nip: '5213017228',
+      regon: '012345675',
+      bankAccount: '61109010140000071219812874',
+      email: 'urzad@testowa.localhost',
+      phone: '+48 12 345 67 89',
+    })
+    return async () => {
+      if (taxpayerId !== null) await removeFeesTaxpayer(taxpayerId)
+      await db.from('fees_tax_rates').where('year', 2026).delete()
+      await db.from('office_profiles').delete()
+      await resetSharedState()
+    }
+  })
+
+  test('create, issue, pay, write off and refund each finish in their own transaction', async ({
+    assert,
+  }) => {
+    /* The office is not cached: creating the taxpayer reads it. */
+    officeProfileService.forget()
+    const { taxpayer, assessmentId } = await taxpayerWithDecision({
+      data: { name: 'Pula Paweł', pesel: '02070803628' },
+    })
+    taxpayerId = taxpayer.id
+    await payFor(taxpayer.id, 200_000, '2026-03-10')
+    const [first] = await installmentsOf(assessmentId)
+    const installment = await db
+      .from('fees_installments')
+      .where({ assessment_id: assessmentId, number: first[0] })
+      .firstOrFail()
+    await bookings.refund({
+      taxpayerId: taxpayer.id,
+      amountGr: 5_000,
+      bookedOn: '2026-04-01',
+      description: 'Zwrot nadpłaty',
+    })
+    await bookings.writeOff({
+      installmentId: Number(installment.id),
+      amountGr: 100,
+      bookedOn: '2026-02-25',
+      description: 'Umorzenie',
+    })
+    const ledger = await ledgerOf(taxpayer.id, '2026-04-30')
+    assert.equal(ledger.totals.refundedGr, 5_000)
+    assert.equal(ledger.totals.writtenOffGr, 100)
+    /* 2 000 zł paid for 1 945 − 1 zł written off: 56 zł credit, 50 zł refunded. */
+    assert.equal(ledger.totals.creditGr, 600)
+  }).timeout(30_000)
 })
