@@ -8,6 +8,7 @@ import {
   type TaxpayerRow,
 } from '#fees/services/taxpayers'
 import { accountStatement } from '#fees/services/account_statement'
+import { paymentQrSvg } from '#payments/services/transfer_data'
 import { taxObjects } from '#fees/services/tax_objects'
 import { findCategory, TAX_LABELS, UNIT_LABELS } from '#fees/services/tax_categories'
 import { clerkMessages, taxpayerValidator } from '#fees/validators/clerk_validators'
@@ -101,9 +102,11 @@ export default class TaxpayersController {
     const taxpayer = await taxpayerOr404(ctx)
     const asOf = asOfFrom(ctx)
     const statement = (await accountStatement(taxpayer.id, asOf)) ?? notFound()
-    const [objects, residents] = await Promise.all([
+    const [objects, residents, qrSvg] = await Promise.all([
       taxObjects.of(taxpayer.id),
       taxpayers.residentsLinkedTo(taxpayer.id),
+      /* The clerk can show or print it for a taxpayer at the desk. */
+      statement.transfer ? paymentQrSvg(statement.transfer.qrText) : null,
     ])
     return ctx.view.render('fees/clerk/card', {
       statement,
@@ -116,6 +119,7 @@ export default class TaxpayersController {
         ended: object.validTo !== null && object.validTo < asOf,
       })),
       residents,
+      qrSvg,
       kindLabels: KIND_LABELS,
     })
   }

@@ -76,6 +76,7 @@ test.group('Fees clerk / account card', (group) => {
     )
     assert.include(html, 'Przedmioty opodatkowania (5)')
     assert.include(html, 'Dane do przelewu')
+    assert.include(html, '<svg role="img" aria-label="Kod QR do przelewu"')
   })
 
   test('the "as of" date changes arrears and interest; a bad date falls back to today', async ({
