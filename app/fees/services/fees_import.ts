@@ -217,7 +217,8 @@ type RowValues = Record<string, string>
 
 interface Table {
   columns: string[]
-  records: { line: number; values: RowValues }[]
+  /* `broken`: the row has more fields than the header; it is reported and never imported */
+  records: { line: number; values: RowValues; broken: boolean }[]
   issues: ImportIssue[]
 }
 
@@ -240,13 +241,15 @@ function tableOf(kind: ImportKind, rows: CsvRow[]): Table {
   const records = rows.slice(1).map((row) => {
     const values: RowValues = {}
     header.forEach((name, index) => (values[name] = (row.cells[index] ?? '').trim()))
-    if (row.cells.length > header.length && row.cells.slice(header.length).some((c) => c.trim()))
+    const broken =
+      row.cells.length > header.length && row.cells.slice(header.length).some((c) => c.trim())
+    if (broken)
       issues.push({
         line: row.line,
         field: '',
         message: `Wiersz ma ${row.cells.length} pól, nagłówek ${header.length}. Sprawdź separator i cudzysłowy.`,
       })
-    return { line: row.line, values }
+    return { line: row.line, values, broken }
   })
   return { columns: header, records, issues }
 }
@@ -369,6 +372,10 @@ function groupTaxpayers(table: Table) {
   const rowIssues = new Map<number, ImportIssue[]>()
   for (const record of table.records) {
     const externalId = record.values.external_id ?? ''
+    if (record.broken) {
+      invalidIds.add(externalId)
+      continue
+    }
     const first = firstValues.get(externalId)
     const values = { ...record.values }
     if (first)
@@ -557,7 +564,8 @@ function validatePayments(table: Table) {
   const issues: ImportIssue[] = []
   const rows: PaymentRow[] = []
   const references = new Map<string, number>()
-  for (const { line, values } of table.records) {
+  for (const { line, values, broken } of table.records) {
+    if (broken) continue
     const before = issues.length
     const add = (field: string, message: string) => issues.push({ line, field, message })
     const externalId = values.external_id ?? ''

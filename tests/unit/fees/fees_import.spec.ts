@@ -159,3 +159,16 @@ test.group('Fees import / validation', () => {
     )
   })
 })
+
+test.group('Fees import / rows with too many fields', () => {
+  test('a row with more fields than the header is reported and never taken', ({ assert }) => {
+    const result = validateTaxpayerCsv(
+      `external_id;kind;name\nA1;osoba;Nowak Jan;Kowalski\nA2;osoba;Nowak Ewa\nA1;osoba;Nowak Jan`
+    )
+    assert.deepEqual(
+      result.issues.map((issue) => `${issue.line} ${issue.field}`),
+      ['2 ', '4 external_id']
+    )
+    assert.deepEqual(result.valid, ['A2'])
+  })
+})
