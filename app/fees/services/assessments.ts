@@ -423,7 +423,7 @@ export async function correctTaxDecision(input: {
         kind: old.kind,
         year,
         totalGr: calculation.totalGr,
-        delivered: old.delivered_on,
+        delivered: old.delivered_on ?? old.issued_on,
       }),
       newTotalGr: calculation.totalGr,
       effectiveFrom: input.effectiveFrom,

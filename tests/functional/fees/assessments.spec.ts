@@ -332,6 +332,31 @@ test.group('Fees / tax decisions', (group) => {
     ])
   })
 
+  test('a correction of a decision issued late, delivery not yet recorded, keeps its dates', async ({
+    assert,
+  }) => {
+    /* Issued 2026-06-01: March and May due 06-15. Corrected from 06-10 (issued 06-05): four dates still. */
+    const { taxpayer, assessmentId } = await taxpayerWithDecision({ issuedOn: '2026-06-01' })
+    await addTaxObject(taxpayer.id, {
+      tax: 'property',
+      category: 'building_other',
+      description: 'Garaż drugi',
+      baseE4: 50_0000,
+      validFrom: '2026-05-10',
+    })
+    const { assessmentId: newId } = await correctTaxDecision({
+      assessmentId,
+      effectiveFrom: '2026-06-10',
+      issuedOn: '2026-06-05',
+    })
+    assert.deepEqual(await installmentsOf(newId), [
+      [1, '2026-06-15', 55_300],
+      [2, '2026-06-15', 55_100],
+      [3, '2026-09-15', 55_100],
+      [4, '2026-11-16', 55_100],
+    ])
+  })
+
   test('delivery of a correction leaves the installments carried over from the old decision', async ({
     assert,
   }) => {
