@@ -20,3 +20,11 @@ schedules.register({
   job: () => import('#core/jobs/prune_rate_limits_job'),
   payload: {},
 })
+
+schedules.register({
+  id: 'appliance.backup-alert',
+  description: 'E-mail the administrator once a day when no backup succeeded for 26 hours',
+  cron: '41 * * * *',
+  job: () => import('#appliance/jobs/backup_alert_job'),
+  payload: {},
+})

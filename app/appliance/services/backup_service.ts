@@ -9,7 +9,17 @@
 import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { createReadStream, existsSync } from 'node:fs'
-import { chmod, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import {
+  chmod,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises'
 import { hostname, tmpdir } from 'node:os'
 import { dirname, join, relative } from 'node:path'
 import { randomBytes } from 'node:crypto'
@@ -19,6 +29,7 @@ import ratuszConfig from '#config/ratusz'
 import applianceConfig from '#config/appliance'
 import { Restic, ResticError, type ResticSnapshot } from '#appliance/services/restic'
 import { countRows, dialectOf, withSqliteFile } from '#appliance/services/db_tables'
+import { todayInWarsaw } from '#core/services/calendar'
 
 export const STAGING = 'backup-staging'
 export const STATUS_FILE = 'backup-status.json'
@@ -315,19 +326,65 @@ export class BackupService {
     if (!(await partner.exists())) await partner.init()
   }
 
+  /** One e-mail a day at most: a failing nightly run and its manual retries say the same thing. */
+  private async mailAdmin(kind: 'failed' | 'stale', day: string, subject: string, text: string) {
+    if (!applianceConfig.adminEmail) return false
+    const { default: outbox } = await import('#core/services/outbox')
+    await outbox.enqueueEmail({
+      to: applianceConfig.adminEmail,
+      subject,
+      text,
+      idempotencyKey: `appliance.backup-${kind}.${day}`,
+    })
+    return true
+  }
+
   private async notifyFailure(record: BackupRunRecord) {
-    if (!applianceConfig.adminEmail) return
     try {
-      const { default: outbox } = await import('#core/services/outbox')
-      await outbox.enqueueEmail({
-        to: applianceConfig.adminEmail,
-        subject: `Ratusz: kopia zapasowa nie powiodła się (${record.startedAt.slice(0, 10)})`,
-        text: `Kopia zapasowa z ${record.startedAt} zakończyła się stanem "${record.result}".\n\n${record.error}\n\nSprawdź: ratusz doctor`,
-        idempotencyKey: `backup-failed-${record.startedAt}`,
-      })
+      await this.mailAdmin(
+        'failed',
+        todayInWarsaw(new Date(record.startedAt)),
+        `Ratusz: kopia zapasowa nie powiodła się (${record.startedAt.slice(0, 10)})`,
+        `Kopia zapasowa z ${record.startedAt} zakończyła się stanem "${record.result}".\n\n${record.error}\n\nSprawdź: ratusz doctor`
+      )
     } catch {
       // The failure is already in the status file and the exit code.
     }
+  }
+
+  /**
+   * Hourly check (scheduled job): no successful backup for maxAgeHours mails the administrator,
+   * once a day. Before the first success the age counts from the data directory's creation,
+   * so a backup timer that never ran is caught too.
+   */
+  async alertIfStale(now = new Date()): Promise<{
+    stale: boolean
+    since: string
+    ageHours: number
+    mailed: boolean
+  }> {
+    const status = await this.status()
+    const created = status.lastSuccessAt ? null : await stat(this.dataDir)
+    const since = created ? created.birthtime : new Date(status.lastSuccessAt!)
+    const ageHours = (now.getTime() - since.getTime()) / 3_600_000
+    const stale = ageHours >= this.settings.maxAgeHours
+    let mailed = false
+    if (stale) {
+      const last = status.lastSuccessAt
+        ? `Ostatnia udana kopia: ${status.lastSuccessAt} (${Math.floor(ageHours)} godz. temu).`
+        : 'Nie było jeszcze żadnej udanej kopii.'
+      const lastRun = status.runs.at(-1)
+      const failure = lastRun?.error
+        ? `\nOstatnia próba (${lastRun.startedAt}): ${lastRun.error}`
+        : ''
+      mailed = await this.mailAdmin(
+        'stale',
+        todayInWarsaw(now),
+        `Ratusz: brak kopii zapasowej od ${Math.floor(ageHours)} godz.`,
+        `Od ${this.settings.maxAgeHours} godzin nie powstała żadna kopia zapasowa.\n${last}${failure}\n\nSprawdź: ratusz doctor, ratusz status, journalctl -u ratusz-backup.service`
+      )
+    }
+    return { stale, since: since.toISOString(), ageHours, mailed }
   }
 
   async snapshots(tag?: string): Promise<ResticSnapshot[]> {
