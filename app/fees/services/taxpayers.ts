@@ -181,7 +181,9 @@ export const taxpayers = {
         .from('fees_taxpayers')
         .where('id', id)
         .update({ ...columns(data), updated_at: new Date() })
+      /* No longer joint: former co-owners (and their e-BOK accounts) must stop seeing it. */
       if (data.kind === 'joint') await this.setMembers(id, data.memberIds ?? [], trx)
+      else await trx.from('fees_taxpayer_members').where('joint_id', id).delete()
       return toTaxpayer(await trx.from('fees_taxpayers').where('id', id).firstOrFail())
     }
     return client ? run(client) : db.transaction(run)

@@ -15,10 +15,11 @@ import { bookings } from '#fees/services/bookings'
 import { ledgerOf } from '#fees/services/ledger_store'
 import { accountStatement } from '#fees/services/account_statement'
 import { taxpayers } from '#fees/services/taxpayers'
-import { resetSharedState, withOffice } from '#tests/helpers'
+import { makeResident, resetSharedState, withOffice } from '#tests/helpers'
 import {
   addTaxObject,
   installmentsOf,
+  jointTaxpayerWithDecision,
   payFor,
   seedTaxRates,
   taxpayerWithDecision,
@@ -452,5 +453,35 @@ test.group('Fees / tax decisions', (group) => {
       })
     )
     assert.deepEqual(await rowCounts(), before)
+  })
+})
+
+test.group('Fees / taxpayer register', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+  group.each.setup(async () => {
+    await resetSharedState()
+    await withOffice()
+  })
+
+  test('a co-owner sees the joint account only while the taxpayer is joint', async ({ assert }) => {
+    const joint = await jointTaxpayerWithDecision()
+    const resident = await makeResident('malgorzata@example.pl')
+    await taxpayers.link(joint.members[0].id, resident.id, 'code', null)
+    const visible = async () => {
+      const rows = await taxpayers.visibleTo(resident.id)
+      return rows.map((t) => t.id)
+    }
+    assert.sameMembers(await visible(), [joint.members[0].id, joint.taxpayer.id])
+
+    /* The register is corrected: the property belongs to one person now. */
+    await taxpayers.update(joint.taxpayer.id, {
+      kind: 'individual',
+      name: 'Gęślarz Bożydar',
+      street: 'ul. Łąkowa 12',
+      postalCode: '12-345',
+      city: 'Testowo',
+    })
+    assert.deepEqual(await visible(), [joint.members[0].id])
+    assert.deepEqual(await taxpayers.members(joint.taxpayer.id), [])
   })
 })
