@@ -121,6 +121,17 @@ wg_private_key() {
   fi
 }
 
+# The public half of a WireGuard private key (as `wg pubkey`), for the app to read.
+wg_public_key() {
+  if command -v wg >/dev/null 2>&1; then
+    printf '%s\n' "$1" | wg pubkey
+  else
+    # PKCS#8 header of an X25519 key, then the raw 32 bytes; the DER public key ends with its 32 bytes.
+    { printf '\060\056\002\001\000\060\005\006\003\053\145\156\004\042\004\040'; printf '%s' "$1" | base64 -d; } |
+      openssl pkey -inform DER -pubout -outform DER | tail -c 32 | base64
+  fi
+}
+
 # --- packages ------------------------------------------------------------------------
 packages=(restic wireguard-tools caddy sqlite3 curl npm ca-certificates)
 missing=()
@@ -217,6 +228,8 @@ case "$backup_dir" in /*) ;; *) die_usage "--backup-dir must be an absolute path
   echo "RATUSZ_VPN_RANGE=$vpn_range"
   echo "RATUSZ_VPN_PORT=$vpn_port"
   echo "RATUSZ_VPN_ENDPOINT=$(pick RATUSZ_VPN_ENDPOINT "" "$hostname_value:$vpn_port")"
+  echo "RATUSZ_VPN_SERVER_KEY_FILE=/etc/ratusz/wg-server.pub"
+  echo "RATUSZ_VPN_PEERS_FILE=/var/lib/ratusz/vpn/peers.conf"
 } >"$work/ratusz.env"
 # Keys the administrator added by hand stay, after ours.
 while IFS= read -r line; do
@@ -288,7 +301,7 @@ fi
 # --- state (/var/lib/ratusz) ---------------------------------------------------------
 put_dir /var/lib/ratusz 0750
 put_dir /var/lib/ratusz/files 0750
-put_dir /var/lib/ratusz/vpn 0750
+put_dir /var/lib/ratusz/vpn 0700
 own -R ratusz:ratusz "$root/var/lib/ratusz"
 put_dir /var/cache/ratusz 0750
 own ratusz:ratusz "$root/var/cache/ratusz"
@@ -325,6 +338,9 @@ fi
   [ -n "$peers" ] && printf '\n%s\n' "$peers"
 } >"$work/wg.conf"
 put_file "$work/wg.conf" "$wg_conf" 0600
+# Only the public key leaves /etc/wireguard: the web process reads it to write client configurations.
+wg_public_key "$private_key" >"$work/wg-server.pub"
+put_file "$work/wg-server.pub" /etc/ratusz/wg-server.pub 0644
 
 # --- systemd units -------------------------------------------------------------------
 grep -v '^#' "$here/systemd/hardening.conf" >"$work/hardening"

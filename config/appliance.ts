@@ -39,6 +39,14 @@ const applianceConfig = {
     range: env.get('RATUSZ_VPN_RANGE', '10.77.0.0/24'),
     port: env.get('RATUSZ_VPN_PORT', 51820),
     endpoint: env.get('RATUSZ_VPN_ENDPOINT', ''),
+    /* Written by the installer from the root-only private key; the app reads only this. */
+    serverKeyFile: absolute(
+      env.get('RATUSZ_VPN_SERVER_KEY_FILE', join(`${dataDir}-keys`, 'wg-server.pub'))
+    ),
+    /* Watched by ratusz-wg-sync.path: rewriting it makes the root helper apply the peers. */
+    peersFile: absolute(env.get('RATUSZ_VPN_PEERS_FILE', join(dataDir, 'vpn', 'peers.conf'))),
+    /* Office LAN the clerk reaches through the tunnel (AllowedIPs besides the VPN range). */
+    officeNetworks: env.get('RATUSZ_VPN_OFFICE_NETWORKS', ''),
   },
 }
 

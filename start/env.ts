@@ -64,4 +64,7 @@ export default await Env.create(new URL('../', import.meta.url), {
   RATUSZ_VPN_RANGE: Env.schema.string.optional(),
   RATUSZ_VPN_PORT: Env.schema.number.optional(),
   RATUSZ_VPN_ENDPOINT: Env.schema.string.optional(),
+  RATUSZ_VPN_SERVER_KEY_FILE: Env.schema.string.optional(),
+  RATUSZ_VPN_PEERS_FILE: Env.schema.string.optional(),
+  RATUSZ_VPN_OFFICE_NETWORKS: Env.schema.string.optional(),
 })

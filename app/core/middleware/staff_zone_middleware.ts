@@ -1,10 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
 import { errors } from '@adonisjs/core'
-import ratuszConfig from '#config/ratusz'
-import { NetworkSet } from '#core/services/network_zones'
-
-const staffNetworks = new NetworkSet(ratuszConfig.staffNetworks)
+import staffZone from '#core/services/staff_zone'
 
 /**
  * Staff and admin pages exist only for the office LAN and the VPN. Anyone else
@@ -13,7 +10,7 @@ const staffNetworks = new NetworkSet(ratuszConfig.staffNetworks)
  */
 export default class StaffZoneMiddleware {
   async handle(ctx: HttpContext, next: NextFn) {
-    if (!staffNetworks.contains(ctx.request.ip())) {
+    if (!(await staffZone.contains(ctx.request.ip()))) {
       throw new errors.E_ROUTE_NOT_FOUND([ctx.request.method(), ctx.request.url()])
     }
     return next()

@@ -60,3 +60,62 @@ export function trustedProxyPredicate(
   const proxies = new NetworkSet(spec)
   return (address: string) => proxies.contains(address)
 }
+
+/**
+ * The staff zone: the configured office networks plus ranges other modules
+ * contribute at run time (the VPN range lives in the database). Office LAN
+ * addresses never wait for a source; the contributed ranges are cached and
+ * re-read after `ttlMs` or when a module says they changed.
+ */
+export class StaffZone {
+  readonly #base: NetworkSet
+  readonly #sources = new Map<string, () => Promise<string | null>>()
+  #extra: NetworkSet | null = null
+  #loadedAt = Number.NEGATIVE_INFINITY
+  #loading: Promise<void> | null = null
+
+  constructor(
+    baseSpec: string,
+    readonly ttlMs = 60_000,
+    readonly now: () => number = () => Date.now()
+  ) {
+    this.#base = new NetworkSet(baseSpec)
+  }
+
+  /** A named loader of a comma-separated CIDR list (null: contributes nothing). */
+  addSource(name: string, loader: () => Promise<string | null>) {
+    this.#sources.set(name, loader)
+    this.invalidate()
+  }
+
+  invalidate() {
+    this.#loadedAt = Number.NEGATIVE_INFINITY
+  }
+
+  get extraEntries(): string[] {
+    return this.#extra?.entries ?? []
+  }
+
+  async contains(address: string | undefined | null): Promise<boolean> {
+    if (this.#base.contains(address)) return true
+    if (this.#sources.size === 0) return false
+    if (this.now() - this.#loadedAt >= this.ttlMs) await this.refresh()
+    return this.#extra?.contains(address) ?? false
+  }
+
+  /** Reloads every source; concurrent callers share one load. A failing source keeps the last good ranges. */
+  refresh(): Promise<void> {
+    this.#loading ??= (async () => {
+      try {
+        const specs = await Promise.all([...this.#sources.values()].map((load) => load()))
+        this.#extra = new NetworkSet(specs.filter(Boolean).join(','))
+        this.#loadedAt = this.now()
+      } catch {
+        /* Retried on the next request that needs it, never a 500 for the zone check itself. */
+      } finally {
+        this.#loading = null
+      }
+    })()
+    return this.#loading
+  }
+}
