@@ -3,6 +3,7 @@
  * server they come from /etc/ratusz/ratusz.env written by appliance/install.sh; in
  * development they default to folders beside the data directory.
  */
+import { hostname } from 'node:os'
 import { isAbsolute, join } from 'node:path'
 import env from '#start/env'
 import app from '@adonisjs/core/services/app'
@@ -38,7 +39,11 @@ const applianceConfig = {
     iface: env.get('RATUSZ_WG_IFACE', 'wg0'),
     range: env.get('RATUSZ_VPN_RANGE', '10.77.0.0/24'),
     port: env.get('RATUSZ_VPN_PORT', 51820),
-    endpoint: env.get('RATUSZ_VPN_ENDPOINT', ''),
+    /* The installer writes host:port; elsewhere this machine's name is the best guess. */
+    endpoint: env.get(
+      'RATUSZ_VPN_ENDPOINT',
+      `${env.get('RATUSZ_HOSTNAME') || hostname()}:${env.get('RATUSZ_VPN_PORT', 51820)}`
+    ),
     /* Written by the installer from the root-only private key; the app reads only this. */
     serverKeyFile: absolute(
       env.get('RATUSZ_VPN_SERVER_KEY_FILE', join(`${dataDir}-keys`, 'wg-server.pub'))
