@@ -2,6 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 import { roundToZloty } from '#core/services/money'
 import officeProfileService from '#core/services/office_profile_service'
 import { paymentQrText } from '#payments/services/transfer_data'
+import { WASTE_METHOD_LABELS, type WasteMethod } from '#fees/services/waste_fee'
 import { ledgerOf, liveAssessmentIds } from '#fees/services/ledger_store'
 import { taxpayers, type TaxpayerRow } from '#fees/services/taxpayers'
 import {
@@ -95,6 +96,20 @@ function taxSubtotals(lines: StatementLine[]) {
   }))
 }
 
+/** Polish names of a calculation line's levy and category: taxes, the waste fee, other fees. */
+function lineLabels(tax: string, category: string, assessmentTitle: string) {
+  if (tax === 'waste')
+    return {
+      taxLabel: 'Opłata za gospodarowanie odpadami komunalnymi',
+      categoryLabel: `Opłata ${WASTE_METHOD_LABELS[category as WasteMethod] ?? category}`,
+    }
+  if (tax === 'fee') return { taxLabel: 'Opłata lokalna', categoryLabel: assessmentTitle }
+  return {
+    taxLabel: TAX_LABELS[tax as TaxKind] ?? tax,
+    categoryLabel: findCategory(category)?.label ?? category,
+  }
+}
+
 /**
  * Everything a taxpayer's account shows as of a date: each liability with its
  * calculation basis and installments, payments and how they were applied, the
@@ -170,8 +185,7 @@ export async function accountStatement(
         .map((line) => ({
           position: Number(line.position),
           tax: line.tax,
-          taxLabel: TAX_LABELS[line.tax as TaxKind] ?? line.tax,
-          categoryLabel: findCategory(line.category)?.label ?? line.category,
+          ...lineLabels(line.tax, line.category, row.title),
           description: line.description,
           unit: line.unit,
           unitLabel: UNIT_LABELS[line.unit as BaseUnit] ?? line.unit,

@@ -68,12 +68,12 @@ function monthIndex(date: string) {
 /**
  * Months of `year` in which the obligation existed: it arises from the first day
  * of the month after the event and ends with the month in which it ceased
- * (Local Taxes Act art. 6 §1, §3). An object held from 1 January counts from January.
+ * (Local Taxes Act art. 6 §1, §3): one acquired on 1 January counts from February, one held before the year from January.
  */
 export function taxableMonths(year: number, validFrom: string, validTo: string | null): number {
   const yearStart = year * 12
   const yearEnd = yearStart + 11
-  const starts = validFrom <= `${year}-01-01` ? yearStart : monthIndex(validFrom) + 1
+  const starts = validFrom < `${year}-01-01` ? yearStart : monthIndex(validFrom) + 1
   const ends = validTo === null ? yearEnd : Math.min(yearEnd, monthIndex(validTo))
   return Math.max(0, Math.min(yearEnd, ends) - Math.max(yearStart, starts) + 1)
 }

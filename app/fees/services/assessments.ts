@@ -288,7 +288,7 @@ export async function recordDelivery(assessmentId: number, deliveredOn: string) 
       .where('exists_from', '>=', assessment.issued_on)
     for (const installment of installments) {
       const due =
-        installment.statutory_due < deliveredOn
+        nextWorkingDay(installment.statutory_due) < deliveredOn
           ? lateDue
           : nextWorkingDay(installment.statutory_due)
       if (due !== installment.due)

@@ -71,7 +71,8 @@ export function installmentSchedule(input: {
   const lateDue = input.delivered ? addDays(input.delivered, LATE_DELIVERY_DAYS) : null
 
   return dates.map((statutoryDue, index) => {
-    const passed = input.delivered && statutoryDue < input.delivered
+    /* "Already due": its deadline, after the working-day shift, ended before delivery. */
+    const passed = input.delivered && nextWorkingDay(statutoryDue) < input.delivered
     const due = nextWorkingDay(passed && lateDue ? lateDue : statutoryDue)
     return { number: index + 1, statutoryDue, due, amountGr: amounts[index] }
   })

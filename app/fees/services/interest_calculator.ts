@@ -1,5 +1,4 @@
 import { addDays, daysBetween } from '#core/services/calendar'
-import { roundToZloty } from '#core/services/money'
 
 /** One row of the statutory rate table: the standard rate in force from a date, in basis points (14.50 % = 1450). */
 export interface InterestRatePeriod {
@@ -80,8 +79,17 @@ export function lateInterest(input: {
     periods.push({ from, to, days: periodDays, rateBp, exactGr, interestGr: Math.round(exactGr) })
   }
 
-  const totalExact = periods.reduce((sum, period) => sum + period.exactGr, 0)
-  const rounded = roundToZloty(Math.round(totalExact))
+  /*
+   * Rounded to full złoty once, from the exact sum (49.5 gr goes down): grosze ×
+   * 10 000 × 365 × 100 is an integer, so BigInt keeps it exact.
+   */
+  const scale = 10_000n * 365n * 100n
+  const scaled = periods.reduce(
+    (sum, period) =>
+      sum + BigInt(amountGr) * BigInt(Math.round(period.rateBp * 100)) * BigInt(period.days),
+    0n
+  )
+  const rounded = Number((scaled + 50n * scale) / (100n * scale)) * 100
   const charged = rounded > thresholdGr
   return { ...base, interestGr: charged ? rounded : 0, charged, periods }
 }

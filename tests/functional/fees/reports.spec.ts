@@ -139,7 +139,7 @@ test.group('Fees / arrears list and daily summary', (group) => {
       .signedIn('staff', treasurer)
     csv.assertStatus(200)
     assert.match(
-      csv.header('content-disposition'),
+      csv.header('content-disposition') ?? '',
       /attachment; filename="zaleglosci-2026-11-24.csv"/
     )
     assert.include(csv.text(), ';876,55;')

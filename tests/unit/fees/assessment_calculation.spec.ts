@@ -204,3 +204,13 @@ test.group('Assessment calculation', () => {
     assert.isNull(parseScaled('-1'))
   })
 })
+
+test.group('Assessment calculation / start of the obligation', () => {
+  test('an object acquired on 1 January is taxed from February; one held before the year from January', ({
+    assert,
+  }) => {
+    assert.equal(taxableMonths(2026, '2026-01-01', null), 11)
+    assert.equal(taxableMonths(2026, '2025-12-31', null), 12)
+    assert.equal(taxableMonths(2026, '2026-03-10', '2026-08-20'), 5)
+  })
+})

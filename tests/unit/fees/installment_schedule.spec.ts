@@ -108,3 +108,25 @@ test.group('Installment schedules', () => {
     )
   })
 })
+
+test.group('Installment schedules / delivery on a shifted deadline', () => {
+  test('delivered on the Monday a Sunday deadline moved to: that installment keeps its deadline', ({
+    assert,
+  }) => {
+    /* 15 March 2026 is a Sunday, so the first installment is due Monday 16 March. */
+    const onTheDay = installmentSchedule({
+      kind: 'property-individual',
+      year: 2026,
+      totalGr: 40_000,
+      delivered: '2026-03-16',
+    })
+    assert.equal(onTheDay[0].due, '2026-03-16')
+    const dayAfter = installmentSchedule({
+      kind: 'property-individual',
+      year: 2026,
+      totalGr: 40_000,
+      delivered: '2026-03-17',
+    })
+    assert.equal(dayAfter[0].due, '2026-03-31')
+  })
+})

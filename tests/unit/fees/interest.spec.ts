@@ -127,3 +127,20 @@ test.group('Partial payment split (art. 55 §2)', () => {
     })
   })
 })
+
+test.group('Rounding of the calculator', () => {
+  test('rounded to full złoty once, from the exact value: 8,495 zł is 8 zł, not 9 zł', ({
+    assert,
+  }) => {
+    /* 1 240,27 zł × 10 % × 25 / 365 = 8,495 zł exactly. */
+    const result = lateInterest({
+      amountGr: 124_027,
+      due: '2024-01-01',
+      paid: '2024-01-26',
+      rates: [{ from: '2020-01-01', standardBp: 1000 }],
+      thresholdGr: 0,
+    })
+    assert.equal(result.days, 25)
+    assert.equal(result.interestGr, 800)
+  })
+})
