@@ -12,7 +12,9 @@ export default class Doctor extends BaseCommand {
 
   async run() {
     const { runDoctor, formatDoctor } = await import('#appliance/services/doctor')
-    const results = await runDoctor()
+    // The Polish texts are for the admin page; the CLI speaks English.
+    const checks = await runDoctor()
+    const results = checks.map(({ pl: _pl, ...rest }) => rest)
     process.stdout.write(`${this.json ? JSON.stringify(results) : formatDoctor(results)}\n`)
     if (results.some((r) => r.status === 'fail')) this.exitCode = 1
   }

@@ -3,6 +3,11 @@ import backupService from '#appliance/services/backup_service'
 import { runDoctor } from '#appliance/services/doctor'
 import type { ResticSnapshot } from '#appliance/services/restic'
 
+const decimal = new Intl.NumberFormat('pl-PL', {
+  minimumFractionDigits: 1,
+  maximumFractionDigits: 1,
+})
+
 const CHECK_LABELS: Record<string, string> = {
   'node': 'Wersja Node.js',
   'disk': 'Wolne miejsce na dysku',
@@ -29,10 +34,19 @@ export default class ServerAdminController {
     } catch (error) {
       repositoryError = (error as Error).message
     }
+    // restic 0.14 lists no sizes: they come from the run that made the snapshot, whose
+    // summary may carry the short id.
+    const runOf = (snapshot: ResticSnapshot) =>
+      status.runs.find((r) => r.snapshot && snapshot.id.startsWith(r.snapshot)) ?? null
     return view.render('appliance/backups', {
       status,
       runs: [...status.runs].reverse().slice(0, 30),
-      snapshots: [...snapshots].reverse(),
+      snapshots: [...snapshots].reverse().map((snapshot) => ({
+        ...snapshot,
+        run: runOf(snapshot),
+      })),
+      megabytes: (bytes: number) => `${decimal.format(bytes / 1e6)} MB`,
+      seconds: (ms: number) => `${decimal.format(ms / 1000)} s`,
       repositoryError,
       repository: backupService.settings.repository,
       partner: backupService.settings.partnerRepository,
@@ -43,7 +57,12 @@ export default class ServerAdminController {
   async diagnostics({ view, bouncer }: HttpContext) {
     await bouncer.authorize('manageOffice')
     const checks = await runDoctor()
-    const results = checks.map((r) => ({ ...r, label: CHECK_LABELS[r.id] ?? r.label }))
+    const results = checks.map((r) => ({
+      status: r.status,
+      label: CHECK_LABELS[r.id] ?? r.label,
+      detail: r.pl?.detail ?? r.detail,
+      hint: r.pl ? r.pl.hint : r.hint,
+    }))
     return view.render('appliance/diagnostics', {
       results,
       fails: results.filter((r) => r.status === 'fail').length,

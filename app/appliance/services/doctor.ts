@@ -13,6 +13,7 @@ import app from '@adonisjs/core/services/app'
 import ratuszConfig from '#config/ratusz'
 import applianceConfig from '#config/appliance'
 import backupService from '#appliance/services/backup_service'
+import { ResticError } from '#appliance/services/restic'
 
 export type CheckStatus = 'ok' | 'warn' | 'fail'
 
@@ -22,6 +23,13 @@ export interface CheckResult {
   status: CheckStatus
   detail: string
   hint: string | null
+  /** The same detail and hint in Polish for the admin page; the CLI prints English only. */
+  pl?: { detail: string; hint: string | null }
+}
+
+/** Polish detail and hint of a check; the hint defaults to none. */
+function pl(detail: string, hint: string | null = null) {
+  return { detail, hint }
 }
 
 function run(command: string, args: string[]) {
@@ -39,21 +47,35 @@ function result(
   label: string,
   status: CheckStatus,
   detail: string,
-  hint: string | null = null
+  hint: string | null = null,
+  polish?: { detail: string; hint: string | null }
 ): CheckResult {
-  return { id, label, status, detail, hint }
+  return { id, label, status, detail, hint, ...(polish ? { pl: polish } : {}) }
 }
+
+const gbPl = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(1).replace('.', ',')} GB`
 
 async function checkNode() {
   const major = Number(process.versions.node.split('.')[0])
   return major >= 24
-    ? result('node', 'Node.js', 'ok', `v${process.versions.node}`)
+    ? result(
+        'node',
+        'Node.js',
+        'ok',
+        `v${process.versions.node}`,
+        null,
+        pl(`v${process.versions.node}`)
+      )
     : result(
         'node',
         'Node.js',
         'fail',
         `v${process.versions.node}`,
-        'Ratusz needs Node 24: run it through ./ace or the systemd units, which use node_modules/.bin/node.'
+        'Ratusz needs Node 24: run it through ./ace or the systemd units, which use node_modules/.bin/node.',
+        pl(
+          `v${process.versions.node}`,
+          'Ratusz wymaga Node 24: uruchamiaj go przez ./ace lub usługi systemd, które używają node_modules/.bin/node.'
+        )
       )
 }
 
@@ -62,13 +84,18 @@ async function checkDisk() {
   const free = fs.bavail * fs.bsize
   const share = fs.bavail / fs.blocks
   const detail = `${gb(free)} free (${Math.round(share * 100)} %) on the data disk`
+  const detailPl = `${gbPl(free)} wolnego miejsca (${Math.round(share * 100)} %) na dysku z danymi`
   if (free < 1024 ** 3 || share < 0.05) {
     return result(
       'disk',
       'Free disk space',
       'fail',
       detail,
-      'Free space on the data disk or enlarge it: backups and uploads stop when it is full.'
+      'Free space on the data disk or enlarge it: backups and uploads stop when it is full.',
+      pl(
+        detailPl,
+        'Zwolnij miejsce na dysku z danymi lub go powiększ: po zapełnieniu przestaną działać kopie i przyjmowanie plików.'
+      )
     )
   }
   if (share < 0.15)
@@ -77,46 +104,77 @@ async function checkDisk() {
       'Free disk space',
       'warn',
       detail,
-      'Less than 15 % free: plan more space.'
+      'Less than 15 % free: plan more space.',
+      pl(detailPl, 'Wolne jest mniej niż 15 %: zaplanuj powiększenie dysku.')
     )
-  return result('disk', 'Free disk space', 'ok', detail)
+  return result('disk', 'Free disk space', 'ok', detail, null, pl(detailPl))
 }
 
 async function checkPermissions() {
   const problems: string[] = []
+  const problemsPl: string[] = []
   const data = await stat(ratuszConfig.dataDir)
-  if (data.mode & 0o007)
+  if (data.mode & 0o007) {
     problems.push(
       `${ratuszConfig.dataDir} is open to other users (${(data.mode & 0o777).toString(8)})`
     )
+    problemsPl.push(
+      `${ratuszConfig.dataDir} jest dostępny dla innych użytkowników (${(data.mode & 0o777).toString(8)})`
+    )
+  }
   for (const file of [applianceConfig.envFile, applianceConfig.backup.passwordFile]) {
     if (!existsSync(file)) continue
     const info = await stat(file)
     const mode = info.mode & 0o777
-    if (mode & 0o077) problems.push(`${file} is ${mode.toString(8)}, not 600`)
+    if (mode & 0o077) {
+      problems.push(`${file} is ${mode.toString(8)}, not 600`)
+      problemsPl.push(`${file} ma uprawnienia ${mode.toString(8)} zamiast 600`)
+    }
   }
   if (!problems.length)
-    return result('permissions', 'Permissions', 'ok', 'data and secrets are private')
+    return result(
+      'permissions',
+      'Permissions',
+      'ok',
+      'data and secrets are private',
+      null,
+      pl('dane i pliki z sekretami są dostępne tylko dla Ratusza')
+    )
   const secretsOpen = problems.some((p) => p.includes('not 600'))
   return result(
     'permissions',
     'Permissions',
     secretsOpen ? 'fail' : 'warn',
     problems.join('; '),
-    `chmod 600 on the secret files and chmod 750 ${ratuszConfig.dataDir} ('ratusz install' repairs both).`
+    `chmod 600 on the secret files and chmod 750 ${ratuszConfig.dataDir} ('ratusz install' repairs both).`,
+    pl(
+      problemsPl.join('; '),
+      `Wykonaj chmod 600 na plikach z sekretami i chmod 750 ${ratuszConfig.dataDir} (naprawia to też „ratusz install”).`
+    )
   )
 }
 
 async function checkConfig() {
   const problems: string[] = []
+  const problemsPl: string[] = []
+  const problem = (en: string, polish: string) => {
+    problems.push(en)
+    problemsPl.push(polish)
+  }
   if ((process.env.APP_KEY ?? '').length < 32)
-    problems.push('APP_KEY is shorter than 32 characters')
+    problem('APP_KEY is shorter than 32 characters', 'APP_KEY ma mniej niż 32 znaki')
   if (app.inProduction) {
-    if (!process.env.APP_URL) problems.push('APP_URL is not set')
+    if (!process.env.APP_URL) problem('APP_URL is not set', 'nie ustawiono APP_URL')
     if (ratuszConfig.mailMode !== 'smtp')
-      problems.push('MAIL_MODE is not smtp: no e-mail leaves the server')
+      problem(
+        'MAIL_MODE is not smtp: no e-mail leaves the server',
+        'MAIL_MODE nie jest smtp: żaden e-mail nie wychodzi z serwera'
+      )
     if (!applianceConfig.adminEmail)
-      problems.push('RATUSZ_ADMIN_EMAIL is empty: nobody hears about failed backups')
+      problem(
+        'RATUSZ_ADMIN_EMAIL is empty: nobody hears about failed backups',
+        'RATUSZ_ADMIN_EMAIL jest pusty: nikt nie dowie się o nieudanych kopiach'
+      )
   }
   return problems.length
     ? result(
@@ -124,9 +182,10 @@ async function checkConfig() {
         'Configuration',
         'warn',
         problems.join('; '),
-        `Edit ${applianceConfig.envFile} and restart the services.`
+        `Edit ${applianceConfig.envFile} and restart the services.`,
+        pl(problemsPl.join('; '), `Popraw ${applianceConfig.envFile} i uruchom ponownie usługi.`)
       )
-    : result('config', 'Configuration', 'ok', 'environment valid')
+    : result('config', 'Configuration', 'ok', 'environment valid', null, pl('ustawienia poprawne'))
 }
 
 async function checkDatabase() {
@@ -139,7 +198,11 @@ async function checkDatabase() {
       'Database',
       'fail',
       (error as Error).message,
-      'Check DB_CONNECTION and the PG_* settings; for PostgreSQL: systemctl status postgresql.'
+      'Check DB_CONNECTION and the PG_* settings; for PostgreSQL: systemctl status postgresql.',
+      pl(
+        `brak połączenia z bazą danych: ${(error as Error).message}`,
+        'Sprawdź DB_CONNECTION i ustawienia PG_*; dla PostgreSQL: systemctl status postgresql.'
+      )
     )
   }
   const entries = await readdir(join(app.appRoot.pathname, 'database/migrations'))
@@ -153,13 +216,19 @@ async function checkDatabase() {
         'Database and migrations',
         'fail',
         `${pending.length} migration(s) pending: ${pending.slice(0, 3).join(', ')}`,
-        'Run: ratusz install (or ./ace migration:run --force), then restart ratusz-web.'
+        'Run: ratusz install (or ./ace migration:run --force), then restart ratusz-web.',
+        pl(
+          `oczekujące migracje: ${pending.length} (${pending.slice(0, 3).join(', ')})`,
+          'Wykonaj: ratusz install (albo ./ace migration:run --force), potem uruchom ponownie ratusz-web.'
+        )
       )
     : result(
         'database',
         'Database and migrations',
         'ok',
-        `${client.connectionName}, ${files.length} migrations applied`
+        `${client.connectionName}, ${files.length} migrations applied`,
+        null,
+        pl(`${client.connectionName}, wykonane migracje: ${files.length}`)
       )
 }
 
@@ -173,18 +242,28 @@ async function checkBackupAge() {
       'Last backup',
       'fail',
       'no backup has succeeded yet',
-      'Run: ratusz backup run (and check the timer: systemctl status ratusz-backup.timer).'
+      'Run: ratusz backup run (and check the timer: systemctl status ratusz-backup.timer).',
+      pl(
+        'nie wykonano jeszcze żadnej udanej kopii',
+        'Wykonaj: ratusz backup run (i sprawdź harmonogram: systemctl status ratusz-backup.timer).'
+      )
     )
   }
   const hours = (Date.now() - Date.parse(status.lastSuccessAt)) / 3_600_000
-  const detail = `last successful backup ${hours.toFixed(0)} h ago (${status.lastSuccessAt.slice(0, 16).replace('T', ' ')} UTC)`
+  const when = `${status.lastSuccessAt.slice(0, 16).replace('T', ' ')} UTC`
+  const detail = `last successful backup ${hours.toFixed(0)} h ago (${when})`
+  const detailPl = `ostatnia udana kopia ${hours.toFixed(0)} godz. temu (${when})`
   if (hours > maxHours) {
     return result(
       'backup-age',
       'Last backup',
       'fail',
       detail,
-      `No backup for over ${maxHours} h: run 'ratusz backup run' and read its error; check the backup disk.`
+      `No backup for over ${maxHours} h: run 'ratusz backup run' and read its error; check the backup disk.`,
+      pl(
+        detailPl,
+        `Brak kopii od ponad ${maxHours} godz.: wykonaj „ratusz backup run” i przeczytaj komunikat błędu; sprawdź dysk kopii.`
+      )
     )
   }
   if (last && last.result !== 'ok') {
@@ -193,7 +272,11 @@ async function checkBackupAge() {
       'Last backup',
       'warn',
       `${detail}; the latest run ${last.result}: ${last.error}`,
-      'Read the error above; run: ratusz backup run'
+      'Read the error above; run: ratusz backup run',
+      pl(
+        `${detailPl}; ostatnia próba: ${last.result === 'partial' ? 'niepełna' : 'nieudana'}: ${last.error}`,
+        'Przeczytaj komunikat błędu powyżej; wykonaj: ratusz backup run'
+      )
     )
   }
   if (status.partnerError) {
@@ -202,10 +285,14 @@ async function checkBackupAge() {
       'Last backup',
       'warn',
       `${detail}; partner copy failed: ${status.partnerError}`,
-      'Check the VPN to the partner gmina and its repository.'
+      'Check the VPN to the partner gmina and its repository.',
+      pl(
+        `${detailPl}; kopia u gminy partnerskiej nie powiodła się: ${status.partnerError}`,
+        'Sprawdź połączenie VPN z gminą partnerską i jej repozytorium.'
+      )
     )
   }
-  return result('backup-age', 'Last backup', 'ok', detail)
+  return result('backup-age', 'Last backup', 'ok', detail, null, pl(detailPl))
 }
 
 async function checkBackupRepository() {
@@ -218,7 +305,11 @@ async function checkBackupRepository() {
         'Backup repository',
         'fail',
         `no repository at ${restic.options.repository}`,
-        'Mount the backup disk; a new repository is made only by the first backup.'
+        'Mount the backup disk; a new repository is made only by the first backup.',
+        pl(
+          `brak repozytorium w ${restic.options.repository}`,
+          'Zamontuj dysk kopii; nowe repozytorium powstaje tylko przy pierwszej kopii.'
+        )
       )
     }
   } catch (error) {
@@ -227,7 +318,13 @@ async function checkBackupRepository() {
       'Backup repository',
       'fail',
       (error as Error).message,
-      'Connect and mount the backup disk (see /etc/fstab), then: ratusz backup run'
+      'Connect and mount the backup disk (see /etc/fstab), then: ratusz backup run',
+      pl(
+        error instanceof ResticError && error.kind === 'disk-missing'
+          ? `dysk kopii jest niedostępny: brak ${dirname(restic.localPath)}`
+          : `repozytorium kopii jest niedostępne: ${(error as Error).message}`,
+        'Podłącz i zamontuj dysk kopii (zob. /etc/fstab), potem wykonaj: ratusz backup run'
+      )
     )
   }
   const status = await backupService.status()
@@ -237,21 +334,36 @@ async function checkBackupRepository() {
       'Backup repository',
       'fail',
       `restic check failed on ${status.lastCheck.at.slice(0, 10)}: ${status.lastCheck.error}`,
-      'Run: ratusz backup check; if it still fails, start a new repository on another disk.'
+      'Run: ratusz backup check; if it still fails, start a new repository on another disk.',
+      pl(
+        `sprawdzenie repozytorium (restic check) ${status.lastCheck.at.slice(0, 10)} wykazało błąd: ${status.lastCheck.error}`,
+        'Wykonaj: ratusz backup check; jeśli błąd się powtarza, załóż nowe repozytorium na innym dysku.'
+      )
     )
   }
   return result(
     'backup-repository',
     'Backup repository',
     'ok',
-    `${restic.options.repository}${status.lastCheck ? `, checked ${status.lastCheck.at.slice(0, 10)}` : ', not checked yet'}`
+    `${restic.options.repository}${status.lastCheck ? `, checked ${status.lastCheck.at.slice(0, 10)}` : ', not checked yet'}`,
+    null,
+    pl(
+      `${restic.options.repository}${status.lastCheck ? `, sprawdzone ${status.lastCheck.at.slice(0, 10)}` : ', jeszcze niesprawdzane'}`
+    )
   )
 }
 
 async function checkSeparateDisk() {
   const restic = backupService.primary()
   if (!restic.isLocal)
-    return result('backup-disk', 'Separate backup disk', 'ok', 'remote repository')
+    return result(
+      'backup-disk',
+      'Separate backup disk',
+      'ok',
+      'remote repository',
+      null,
+      pl('repozytorium zdalne')
+    )
   const path = existsSync(restic.localPath) ? restic.localPath : dirname(restic.localPath)
   if (!existsSync(path))
     return result(
@@ -259,7 +371,8 @@ async function checkSeparateDisk() {
       'Separate backup disk',
       'fail',
       `${path} is missing`,
-      'Connect and mount the backup disk.'
+      'Connect and mount the backup disk.',
+      pl(`brak ${path}`, 'Podłącz i zamontuj dysk kopii.')
     )
   const [a, b] = await Promise.all([stat(path), stat(ratuszConfig.dataDir)])
   return a.dev === b.dev
@@ -268,15 +381,33 @@ async function checkSeparateDisk() {
         'Separate backup disk',
         'warn',
         `${path} is on the same disk as the data`,
-        'Put the repository on a second disk in another room: a failed disk or a fire takes both otherwise.'
+        'Put the repository on a second disk in another room: a failed disk or a fire takes both otherwise.',
+        pl(
+          `${path} jest na tym samym dysku co dane`,
+          'Umieść repozytorium na drugim dysku w innym pomieszczeniu: awaria dysku lub pożar zniszczą inaczej jedno i drugie.'
+        )
       )
-    : result('backup-disk', 'Separate backup disk', 'ok', `${path} is on its own disk`)
+    : result(
+        'backup-disk',
+        'Separate backup disk',
+        'ok',
+        `${path} is on its own disk`,
+        null,
+        pl(`${path} jest na osobnym dysku`)
+      )
 }
 
 async function checkVpn() {
   const iface = applianceConfig.vpn.iface
   if (!existsSync(`/etc/wireguard/${iface}.conf`)) {
-    return result('vpn', 'VPN (WireGuard)', 'ok', 'not configured on this machine')
+    return result(
+      'vpn',
+      'VPN (WireGuard)',
+      'ok',
+      'not configured on this machine',
+      null,
+      pl('nie skonfigurowano na tym serwerze')
+    )
   }
   const show = await run('wg', ['show', iface, 'dump'])
   if (show.code !== 0) {
@@ -285,7 +416,11 @@ async function checkVpn() {
       'VPN (WireGuard)',
       'fail',
       `interface ${iface} is down`,
-      `Run: systemctl restart wg-quick@${iface}; journalctl -u wg-quick@${iface}`
+      `Run: systemctl restart wg-quick@${iface}; journalctl -u wg-quick@${iface}`,
+      pl(
+        `interfejs ${iface} nie działa`,
+        `Wykonaj: systemctl restart wg-quick@${iface}; journalctl -u wg-quick@${iface}`
+      )
     )
   }
   const peers = show.stdout.trim().split('\n').slice(1).filter(Boolean)
@@ -294,13 +429,22 @@ async function checkVpn() {
     'vpn',
     'VPN (WireGuard)',
     'ok',
-    `${iface} up, ${peers.length} peer(s), ${recent.length} connected now`
+    `${iface} up, ${peers.length} peer(s), ${recent.length} connected now`,
+    null,
+    pl(`${iface} działa, urządzenia: ${peers.length}, teraz połączone: ${recent.length}`)
   )
 }
 
 async function checkTls() {
   if (process.env.TLS !== 'true')
-    return result('tls', 'TLS certificate', 'ok', 'TLS not used (TLS=false)')
+    return result(
+      'tls',
+      'TLS certificate',
+      'ok',
+      'TLS not used (TLS=false)',
+      null,
+      pl('TLS nie jest używany (TLS=false)')
+    )
   const host = process.env.RATUSZ_HOSTNAME ?? ''
   const roots = ['/var/lib/caddy/.local/share/caddy/certificates']
   for (const root of roots) {
@@ -311,13 +455,15 @@ async function checkTls() {
       const cert = new X509Certificate(await readFile(file))
       const days = (Date.parse(cert.validTo) - Date.now()) / 86_400_000
       const detail = `${host}: valid until ${cert.validTo} (${Math.floor(days)} days)`
+      const detailPl = `${host}: ważny do ${cert.validTo} (dni: ${Math.floor(days)})`
       if (days < 0)
         return result(
           'tls',
           'TLS certificate',
           'fail',
           detail,
-          'Caddy could not renew: journalctl -u caddy'
+          'Caddy could not renew: journalctl -u caddy',
+          pl(detailPl, 'Caddy nie zdołał odnowić certyfikatu: journalctl -u caddy')
         )
       if (days < 14)
         return result(
@@ -325,9 +471,10 @@ async function checkTls() {
           'TLS certificate',
           'warn',
           detail,
-          'Renewal is overdue: journalctl -u caddy'
+          'Renewal is overdue: journalctl -u caddy',
+          pl(detailPl, 'Odnowienie certyfikatu jest spóźnione: journalctl -u caddy')
         )
-      return result('tls', 'TLS certificate', 'ok', detail)
+      return result('tls', 'TLS certificate', 'ok', detail, null, pl(detailPl))
     }
   }
   return result(
@@ -335,20 +482,28 @@ async function checkTls() {
     'TLS certificate',
     'warn',
     `no certificate for ${host || '(RATUSZ_HOSTNAME unset)'} found`,
-    'Check that Caddy runs (systemctl status caddy) and the name points to this server.'
+    'Check that Caddy runs (systemctl status caddy) and the name points to this server.',
+    pl(
+      `nie znaleziono certyfikatu dla ${host || '(nie ustawiono RATUSZ_HOSTNAME)'}`,
+      'Sprawdź, czy Caddy działa (systemctl status caddy) i czy nazwa wskazuje na ten serwer.'
+    )
   )
 }
 
 async function checkClock() {
   const show = await run('timedatectl', ['show', '-p', 'NTPSynchronized', '--value'])
   if (show.code === 0 && show.stdout.trim() === 'yes')
-    return result('clock', 'Clock', 'ok', 'synchronised (NTP)')
+    return result('clock', 'Clock', 'ok', 'synchronised (NTP)', null, pl('zsynchronizowany (NTP)'))
   return result(
     'clock',
     'Clock',
     'warn',
     show.code === 0 ? 'not synchronised' : 'cannot tell (timedatectl unavailable)',
-    'Enable time sync: timedatectl set-ntp true (TOTP codes and dates depend on it).'
+    'Enable time sync: timedatectl set-ntp true (TOTP codes and dates depend on it).',
+    pl(
+      show.code === 0 ? 'niezsynchronizowany' : 'nie da się sprawdzić (brak timedatectl)',
+      'Włącz synchronizację czasu: timedatectl set-ntp true (zależą od niej kody TOTP i daty).'
+    )
   )
 }
 
@@ -378,7 +533,8 @@ export async function runDoctor(): Promise<CheckResult[]> {
           check.name.replace(/^check/, ''),
           'fail',
           (error as Error).message,
-          'Unexpected error: see the message.'
+          'Unexpected error: see the message.',
+          pl(`nieoczekiwany błąd: ${(error as Error).message}`, 'Przeczytaj komunikat błędu.')
         )
       )
     }
