@@ -6,7 +6,6 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import backupService, { STATUS_FILE } from '#appliance/services/backup_service'
-import { Restic } from '#appliance/services/restic'
 
 test.group('Appliance / admin pages', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
