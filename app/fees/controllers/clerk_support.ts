@@ -21,7 +21,7 @@ export async function taxpayerOr404(ctx: HttpContext): Promise<TaxpayerRow> {
 }
 
 /** The "as of" date of a GET form: a valid YYYY-MM-DD or today in Warsaw. */
-export function asOfFrom(ctx: HttpContext, name = 'naDzien'): string {
+export function asOfFrom(ctx: HttpContext, name = 'na-dzien'): string {
   return parseIsoDate(String(ctx.request.qs()[name] ?? '')) ?? todayInWarsaw()
 }
 

@@ -169,7 +169,7 @@ test.group('Browser / tax clerk: register and account card', (group) => {
       ['fees-clerk-decision', `/panel/podatki/decyzje/${account.assessmentId}`],
       ['fees-clerk-write-off', `/panel/podatki/raty/${installment.id}/odpis`],
       ['fees-clerk-refund', `/panel/podatki/${id}/zwrot`],
-      ['fees-clerk-card-as-of', `/panel/podatki/${id}?naDzien=${year}-06-01`],
+      ['fees-clerk-card-as-of', `/panel/podatki/${id}?na-dzien=${year}-06-01`],
     ]
     for (const [name, url] of visits) {
       await page.goto(url)

@@ -86,7 +86,7 @@ test.group('Fees clerk / account card', (group) => {
     const clerk = await financeClerk()
     const { taxpayer } = await taxpayerWithDecision()
     const early = await client
-      .get(`/panel/podatki/${taxpayer.id}?naDzien=2026-03-01`)
+      .get(`/panel/podatki/${taxpayer.id}?na-dzien=2026-03-01`)
       .signedIn('staff', clerk)
     const earlyHtml = compact(early.text())
     assert.include(earlyHtml, 'Stan konta na dzień 01.03.2026')
@@ -94,7 +94,7 @@ test.group('Fees clerk / account card', (group) => {
     assert.include(earlyHtml, 'bieżąca')
     assert.notInclude(earlyHtml, '>zaległa<')
     const late = await client
-      .get(`/panel/podatki/${taxpayer.id}?naDzien=2026-10-01`)
+      .get(`/panel/podatki/${taxpayer.id}?na-dzien=2026-10-01`)
       .signedIn('staff', clerk)
     const statement = (await accountStatement(taxpayer.id, '2026-10-01'))!
     assert.isAbove(statement.totals.arrearsGr, 0)
@@ -103,7 +103,7 @@ test.group('Fees clerk / account card', (group) => {
       `data-total="arrears">${formatMoney(statement.totals.arrearsGr)}`
     )
     const bad = await client
-      .get(`/panel/podatki/${taxpayer.id}?naDzien=2026-02-31`)
+      .get(`/panel/podatki/${taxpayer.id}?na-dzien=2026-02-31`)
       .signedIn('staff', clerk)
     bad.assertStatus(200)
     assert.include(bad.text(), `value="${todayInWarsaw()}"`)

@@ -69,13 +69,9 @@ test.group('Fees / the resident and the clerk see the same figures', (group) => 
     const resident = await makeResident('zofia@example.pl')
     await taxpayers.link(taxpayer.id, resident.id, 'code', null)
 
-    /*
-     * Both pages take the date as ?na-dzien= (the arrears report links to the card
-     * that way); the card's own form still sends naDzien, so both are given until
-     * the card reads na-dzien. The heading check below proves the date was used.
-     */
+    /* Both pages take the date as ?na-dzien=; the heading check below proves the date was used. */
     const clerkPage = await client
-      .get(`/panel/podatki/${taxpayer.id}?na-dzien=${AS_OF}&naDzien=${AS_OF}`)
+      .get(`/panel/podatki/${taxpayer.id}?na-dzien=${AS_OF}`)
       .signedIn('staff', treasurer)
     clerkPage.assertStatus(200)
     const residentPage = await client
