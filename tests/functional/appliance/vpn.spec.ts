@@ -108,7 +108,7 @@ test.group('Appliance / VPN admin page', (group) => {
     file.assertStatus(200)
     file.assertHeader('cache-control', 'no-store')
     assert.match(
-      file.header('content-disposition'),
+      file.header('content-disposition') ?? '',
       /^attachment; filename="ratusz-vpn-urzednik1-laptop-s.*\.conf"$/
     )
     assert.include(file.text(), `[Interface]\nPrivateKey = ${privateKey}\nAddress = 10.77.0.2/32`)
