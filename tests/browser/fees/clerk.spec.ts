@@ -102,7 +102,7 @@ test.group('Browser / tax clerk: register and account card', (group) => {
     await andWaitForPage(page, () =>
       page
         .getByRole('navigation', { name: 'Menu panelu' })
-        .getByRole('link', { name: 'Podatki i opłaty' })
+        .getByRole('link', { name: 'Ewidencja podatników' })
         .click()
     )
     assert.match(page.url(), /\/panel\/podatki$/)
