@@ -180,7 +180,12 @@ test.group('Access / role × route matrix', (group) => {
     assert,
   }) => {
     const users = await staffOfEveryRole()
-    const ids = { '/panel/admin/pracownicy': users.clerk.id, ...(await feesSampleIds()) }
+    const ids = {
+      '/panel/admin/pracownicy': users.clerk.id,
+      /* VPN devices: refused before any lookup, so any id will do. */
+      '/panel/admin/vpn': 1,
+      ...(await feesSampleIds()),
+    }
     const routes = panelRoutes().filter(
       (route) => route.methods.includes('POST') && route.pattern.startsWith('/panel/admin')
     )
