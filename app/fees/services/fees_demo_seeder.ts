@@ -12,6 +12,8 @@ import {
 } from '#fees/services/assessment_calculation'
 import { installmentSchedule, type ScheduleKind } from '#fees/services/installment_schedule'
 import { createAssessment } from '#fees/services/assessments'
+import { assessFee } from '#fees/services/other_fees'
+import { fileWasteDeclaration } from '#fees/services/waste_fee'
 import { bookings } from '#fees/services/bookings'
 import { searchName, taxpayers, type TaxpayerKind } from '#fees/services/taxpayers'
 
@@ -545,29 +547,52 @@ async function issueDecision(
   return { assessmentId, installments }
 }
 
+/** Reads back what a service created, for the demo's payment habits. */
+async function issuedFrom(trx: TransactionClientContract, assessmentId: number): Promise<Issued> {
+  const rows = await trx
+    .from('fees_installments')
+    .where('assessment_id', assessmentId)
+    .orderBy('number')
+    .select('due', 'amount_gr')
+  return {
+    assessmentId,
+    installments: rows.map((row) => ({ due: row.due, amountGr: Number(row.amount_gr) })),
+  }
+}
+
 async function issueDogFee(
   trx: TransactionClientContract,
   person: DemoTaxpayer,
   feeTypeId: number,
   year: number
 ): Promise<Issued> {
-  const due = nextWorkingDay(`${year}-03-31`)
-  const amountGr = DOG_FEE_GR * person.dogs
-  const installments = [{ due, amountGr }]
-  const assessmentId = await createAssessment(trx, {
-    taxpayerId: person.id!,
-    kind: 'fee',
-    feeTypeId,
-    year,
-    title: `Opłata od posiadania psów na rok ${year} (${person.dogs} ${person.dogs === 1 ? 'pies' : 'psy'})`,
-    totalGr: amountGr,
-    lines: [],
-    installments: [
-      { number: 1, statutoryDue: `${year}-03-31`, due, amountGr, existsFrom: `${year}-01-02` },
-    ],
-    issuedOn: `${year}-01-02`,
-  })
-  return { assessmentId, installments }
+  const { assessmentId } = await assessFee(
+    { taxpayerId: person.id!, feeTypeId, year, units: person.dogs, issuedOn: `${year}-01-02` },
+    trx
+  )
+  return issuedFrom(trx, assessmentId)
+}
+
+/** The owner's waste-fee declaration for the household, filed before the year began. */
+async function fileWasteFee(
+  trx: TransactionClientContract,
+  person: DemoTaxpayer,
+  year: number,
+  rnd: () => number
+): Promise<Issued> {
+  const { assessmentIds } = await fileWasteDeclaration(
+    {
+      taxpayerId: person.id!,
+      propertyAddress: `${person.street}, ${person.postalCode} ${person.city}`,
+      effectiveMonth: `${year}-01`,
+      residents: 1 + Math.floor(rnd() * 5),
+      composting: rnd() < 0.4,
+      sorting: rnd() > 0.03,
+      filedOn: `${year - 1}-12-10`,
+    },
+    trx
+  )
+  return issuedFrom(trx, assessmentIds[assessmentIds.length - 1])
 }
 
 /** Payments for one liability as its payer's habits would make them, up to today. */
@@ -677,6 +702,7 @@ export async function seedFeesDemo({ trx, scale, logins }: DemoContext) {
 
   let decisions = 0
   let payments = 0
+  const wasteRnd = random(2026)
   for (const person of people) {
     const own = objects.get(person.id!) ?? []
     const liabilities: { issued: Issued; pastYear: boolean }[] = []
@@ -695,6 +721,8 @@ export async function seedFeesDemo({ trx, scale, logins }: DemoContext) {
         issued: await issueDogFee(trx, person, dogFeeId, year),
         pastYear: false,
       })
+    if (person.kind !== 'business')
+      liabilities.push({ issued: await fileWasteFee(trx, person, year, wasteRnd), pastYear: false })
     decisions += liabilities.length
     for (const { issued, pastYear } of liabilities) {
       for (const [index, payment] of paymentsFor(

@@ -44,6 +44,11 @@ test.group('Fees demo data', () => {
       assert.equal(rateOf('building_business'), 33_1000)
       assert.equal(rateOf('structure'), 200)
       assert.lengthOf(await query(file, 'select id from fees_waste_rates'), 2)
+      const declarations = await query(
+        file,
+        'select count(*) as total from fees_waste_declarations'
+      )
+      assert.isAbove(declarations[0].total, 200)
       assert.lengthOf(await query(file, "select id from fees_fee_types where code = 'psy'"), 1)
 
       const kinds = await query(
@@ -91,7 +96,7 @@ test.group('Fees demo data', () => {
         [linked[0].id]
       )
       assert.lengthOf(joint, 1)
-      /* His liabilities: last year's and this year's tax and the dog fee, one installment unpaid last year. */
+      /* His liabilities: last year's and this year's tax, the dog fee and the waste fee, one installment unpaid last year. */
       const own = await query(
         file,
         'select kind, year from fees_assessments where taxpayer_id = ? order by year, kind',
@@ -99,7 +104,12 @@ test.group('Fees demo data', () => {
       )
       assert.deepEqual(
         own.map((row) => `${row.kind} ${row.year}`),
-        [`property-individual ${year - 1}`, `fee ${year}`, `property-individual ${year}`]
+        [
+          `property-individual ${year - 1}`,
+          `fee ${year}`,
+          `property-individual ${year}`,
+          `waste ${year}`,
+        ]
       )
     } finally {
       await rm(dir, { recursive: true, force: true })
