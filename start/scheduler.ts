@@ -28,3 +28,12 @@ schedules.register({
   job: () => import('#appliance/jobs/backup_alert_job'),
   payload: {},
 })
+
+schedules.register({
+  id: 'appliance.vpn-expiry',
+  description:
+    'Drop VPN devices past their expiry date from the peers file (no change: no rewrite)',
+  cron: '3 * * * *',
+  job: () => import('#appliance/jobs/vpn_expiry_job'),
+  payload: {},
+})

@@ -747,11 +747,18 @@ export class VpnService {
     const dir = dirname(path)
     await mkdir(dir, { recursive: true, mode: 0o700 })
     await chmod(dir, 0o700)
-    const temp = `${path}.${process.pid}.tmp`
-    await writeFile(temp, peersFileText(active), { mode: 0o600 })
-    await chmod(temp, 0o600)
-    /* rename() is atomic: the helper never reads half a file, and the .path unit sees the move. */
-    await rename(temp, path)
+    const text = peersFileText(active)
+    const current = await readFile(path, 'utf8').catch(() => null)
+    /* Unchanged content is not rewritten: every rewrite wakes the root helper. */
+    if (current !== text) {
+      const temp = `${path}.${process.pid}.tmp`
+      await writeFile(temp, text, { mode: 0o600 })
+      await chmod(temp, 0o600)
+      /* rename() is atomic: the helper never reads half a file, and the .path unit sees the move. */
+      await rename(temp, path)
+    } else {
+      await chmod(path, 0o600)
+    }
     const [fileMode, dirMode] = await Promise.all([stat(path), stat(dir)])
     if ((fileMode.mode & 0o777) !== 0o600 || (dirMode.mode & 0o777) !== 0o700) {
       throw new Error(

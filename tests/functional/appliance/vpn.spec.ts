@@ -171,6 +171,43 @@ test.group('Appliance / VPN admin page', (group) => {
     late.assertStatus(410)
   }).timeout(30_000)
 
+  test('a device past its expiry date drops out of the peers file on the hourly run', async ({
+    client,
+    assert,
+  }) => {
+    await withOffice()
+    const admin = await StaffUser.findByOrFail('login', 'informatyk')
+    await makeStaff('urzednik1', ['clerk'])
+    const past = await client
+      .post('/panel/admin/vpn/urzadzenia')
+      .signedIn('staff', admin)
+      .form({ login: 'urzednik1', deviceName: 'laptop', expiresAt: '2020-01-31' })
+      .withCsrfToken()
+      .redirects(0)
+    past.assertStatus(422)
+    past.assertTextIncludes('Data ważności nie może być w przeszłości.')
+
+    const { peerId, privateKey } = await addThroughPage(client, admin, 'urzednik1', 'laptop')
+    const key = publicKeyOf(privateKey)
+    assert.include(await readFile(peersFile, 'utf8'), key)
+    const before = await stat(peersFile)
+    // Nothing changed: the file is not rewritten, so the root helper is not woken.
+    await vpnService.writePeersFile()
+    const unchanged = await stat(peersFile)
+    assert.equal(unchanged.ino, before.ino)
+
+    await db.from('appliance_vpn_peers').where('id', peerId).update({ expires_at: '2020-01-31' })
+    const { schedules } = await import('#core/services/scheduler')
+    const definition = schedules.definitions.get('appliance.vpn-expiry')
+    assert.equal(definition?.cron, '3 * * * *')
+    const { default: VpnExpiryJob } = await import('#appliance/jobs/vpn_expiry_job')
+    await new VpnExpiryJob().execute()
+    assert.notInclude(await readFile(peersFile, 'utf8'), key)
+    assert.equal(await mode(peersFile), '600')
+    const peer = await vpnService.peer(peerId)
+    assert.equal(peer?.state, 'expired')
+  }).timeout(30_000)
+
   test('settings: errors name the field in Polish; the saved VPN range joins the staff zone', async ({
     client,
     assert,
