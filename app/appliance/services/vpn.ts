@@ -305,6 +305,12 @@ function timeText(value: unknown): string | null {
   return String(value).slice(0, 19).replace('T', ' ')
 }
 
+/* chmod is an inotify event for the .path unit even when nothing changes: only when wrong. */
+async function fixMode(path: string, mode: number) {
+  const info = await stat(path)
+  if ((info.mode & 0o777) !== mode) await chmod(path, mode)
+}
+
 const INTERFACE_PATTERN = /^[a-z][a-z0-9]{0,14}$/
 const DEVICE_PATTERN = /^[\p{L}\p{N} ._()-]{1,60}$/u
 const ENDPOINT_PATTERN = /^(?:[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:]+\]):\d{1,5}$/
@@ -746,7 +752,7 @@ export class VpnService {
     const path = this.options.peersFile
     const dir = dirname(path)
     await mkdir(dir, { recursive: true, mode: 0o700 })
-    await chmod(dir, 0o700)
+    await fixMode(dir, 0o700)
     const text = peersFileText(active)
     const current = await readFile(path, 'utf8').catch(() => null)
     /* Unchanged content is not rewritten: every rewrite wakes the root helper. */
@@ -757,7 +763,7 @@ export class VpnService {
       /* rename() is atomic: the helper never reads half a file, and the .path unit sees the move. */
       await rename(temp, path)
     } else {
-      await chmod(path, 0o600)
+      await fixMode(path, 0o600)
     }
     const [fileMode, dirMode] = await Promise.all([stat(path), stat(dir)])
     if ((fileMode.mode & 0o777) !== 0o600 || (dirMode.mode & 0o777) !== 0o700) {

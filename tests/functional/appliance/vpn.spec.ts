@@ -1,5 +1,5 @@
 import { test } from '@japa/runner'
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
@@ -144,6 +144,9 @@ test.group('Appliance / VPN admin page', (group) => {
     await makeStaff('urzednik1', ['clerk'])
     const first = await addThroughPage(client, admin, 'urzednik1', 'laptop')
     const key = publicKeyOf(first.privateKey)
+    // Someone loosened the modes by hand: the next rewrite puts them back.
+    await chmod(peersFile, 0o644)
+    await chmod(dirname(peersFile), 0o755)
     const revoke = await client
       .post(`/panel/admin/vpn/urzadzenia/${first.peerId}/odwolaj`)
       .signedIn('staff', admin)
@@ -154,6 +157,7 @@ test.group('Appliance / VPN admin page', (group) => {
     assert.equal(revokedPeer?.state, 'revoked')
     assert.notInclude(await readFile(peersFile, 'utf8'), key)
     assert.equal(await mode(peersFile), '600')
+    assert.equal(await mode(dirname(peersFile)), '700')
     assert.equal(await auditCount('vpn.peer.revoke', 'informatyk'), 1)
 
     const page = await client.get('/panel/admin/vpn').signedIn('staff', admin)
