@@ -1,11 +1,9 @@
 import vine, { SimpleMessagesProvider } from '@vinejs/vine'
-import type { FieldContext } from '@vinejs/vine/types'
 import { validationMessages } from '#core/validators/messages'
 import { nip, pesel, postalCode, regon } from '#core/validators/polish_rules'
-import { parseIsoDate } from '#core/services/calendar'
-import { parseMoney } from '#core/services/money'
 import { parseScaled } from '#fees/services/assessment_calculation'
 import { TAX_CATEGORIES } from '#fees/services/tax_categories'
+import { moneyAtLeast, parseDateInput, parsedField } from '#fees/validators/field_rules'
 
 /*
  * The tax clerk's forms. Labels are given here, not in the shared language
@@ -68,46 +66,11 @@ export const clerkMessages = new SimpleMessagesProvider(
   FIELDS
 )
 
-const isoDateRule = vine.createRule(
-  (value: unknown, _options: undefined, field: FieldContext) => {
-    if (typeof value !== 'string') return
-    const date = parseIsoDate(value.trim())
-    if (!date) return field.report('', 'isoDate', field)
-    field.mutate(date, field)
-  },
-  { name: 'isoDate' }
-)
-
-/** "120,5" → 1 205 000 (× 10^4). */
-const scaledRule = vine.createRule(
-  (value: unknown, _options: undefined, field: FieldContext) => {
-    if (typeof value !== 'string') return
-    const scaled = parseScaled(value)
-    if (scaled === null) return field.report('', 'scaled', field)
-    field.mutate(scaled, field)
-  },
-  { name: 'scaled' }
-)
-
+const isoDate = parsedField('isoDate', parseDateInput)
 /** "1 234,50 zł" → 123450 grosze, more than zero. */
-const moneyRule = vine.createRule(
-  (value: unknown, _options: undefined, field: FieldContext) => {
-    if (typeof value !== 'string') return
-    let amountGr: number
-    try {
-      amountGr = parseMoney(value)
-    } catch {
-      return field.report('', 'money', field)
-    }
-    if (amountGr <= 0) return field.report('', 'money', field)
-    field.mutate(amountGr, field)
-  },
-  { name: 'money' }
-)
-
-const isoDate = () => vine.string().trim().use(isoDateRule())
-const money = () => vine.string().trim().use(moneyRule())
-const scaled = () => vine.string().trim().use(scaledRule())
+const money = parsedField('money', moneyAtLeast(1))
+/** "120,5" → 1 205 000 (× 10^4). */
+const scaled = parsedField('scaled', parseScaled)
 
 export const taxpayerValidator = vine.create({
   kind: vine.enum(['individual', 'business', 'joint'] as const),

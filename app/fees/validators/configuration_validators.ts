@@ -1,11 +1,10 @@
 import vine, { SimpleMessagesProvider } from '@vinejs/vine'
-import type { FieldContext } from '@vinejs/vine/types'
 import { validationMessages } from '#core/validators/messages'
 import { parseIsoDate } from '#core/services/calendar'
-import { parseMoney } from '#core/services/money'
 import { parseScaled } from '#fees/services/assessment_calculation'
 import { TAX_CATEGORIES } from '#fees/services/tax_categories'
 import { WASTE_METHODS } from '#fees/services/waste_fee'
+import { moneyAtLeast, parseDateInput, parsedField } from '#fees/validators/field_rules'
 
 /*
  * The treasurer's configuration forms (rates of the council resolutions, the
@@ -81,68 +80,30 @@ export const calculatorMessages = new SimpleMessagesProvider(MESSAGES, {
   paid: 'Data zapłaty',
 })
 
-/** "15.03.2024" or "2024-03-15" → "2024-03-15". */
-export function parseDateInput(text: string): string | null {
-  const value = text.trim()
-  const polish = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(value)
-  if (polish)
-    return parseIsoDate(`${polish[3]}-${polish[2].padStart(2, '0')}-${polish[1].padStart(2, '0')}`)
-  return parseIsoDate(value)
-}
-
-/**
- * A text field that must parse: the rule reports `name` when it does not and
- * otherwise puts the parsed value in its place (typed by the transform).
- */
-function parsed<T>(name: string, parse: (text: string) => T | null) {
-  const check = vine.createRule(
-    (value: unknown, _options: undefined, field: FieldContext) => {
-      if (typeof value !== 'string') return
-      const result = parse(value)
-      if (result === null) return field.report('', name, field)
-      field.mutate(result, field)
-    },
-    { name }
-  )
-  return () =>
-    vine
-      .string()
-      .trim()
-      .use(check())
-      .transform((value) => value as unknown as T)
-}
-
-export const dateField = parsed('date', parseDateInput)
+export const dateField = parsedField('date', parseDateInput)
 /** ×10^4 with up to 4 decimals. */
-const scaled = parsed('scaled', parseScaled)
+const scaled = parsedField('scaled', parseScaled)
 /** A percent with up to 2 decimals → basis points ("14,5" → 1450; "2" → 200, i.e. 2 % as a fraction × 10^4). */
-const percent = parsed('percent', (text) => {
+const percent = parsedField('percent', (text) => {
   const value = parseScaled(text)
   return value === null || value % 100 !== 0 ? null : value / 100
 })
 /** Non-negative złoty → grosze. */
-const money = parsed('money', (text) => {
-  try {
-    const amount = parseMoney(text)
-    return amount >= 0 ? amount : null
-  } catch {
-    return null
-  }
-})
-const month = parsed('month', (text) => (/^\d{4}-(0[1-9]|1[0-2])$/.test(text) ? text : null))
-const firstOfMonth = parsed('firstOfMonth', (text) => {
+const money = parsedField('money', moneyAtLeast(0))
+const month = parsedField('month', (text) => (/^\d{4}-(0[1-9]|1[0-2])$/.test(text) ? text : null))
+const firstOfMonth = parsedField('firstOfMonth', (text) => {
   const date = parseDateInput(text)
   return date && date.endsWith('-01') ? date : null
 })
 /** "3" or "2,5" → 300 or 250 (% of the rate), between 2× and 4×. */
-const multiplier = parsed('multiplier', (text) => {
+const multiplier = parsedField('multiplier', (text) => {
   const value = parseScaled(text)
   if (value === null || value % 100 !== 0) return null
   const pct = value / 100
   return pct >= 200 && pct <= 400 ? pct : null
 })
 /** "31.03" → "03-31". */
-const monthDay = parsed('monthDay', (text) => {
+const monthDay = parsedField('monthDay', (text) => {
   const match = /^(\d{1,2})\.(\d{1,2})\.?$/.exec(text)
   if (!match) return null
   const iso = parseIsoDate(`2001-${match[2].padStart(2, '0')}-${match[1].padStart(2, '0')}`)
