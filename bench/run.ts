@@ -375,6 +375,47 @@ if (wantFees) {
   }
 }
 
+// 4c. appliance (app stopped, same core): nightly backup of an unchanged 1 GB data directory,
+// restore drill, db:switch SQLite → PostgreSQL. Heavy (about 3 GB on disk): BENCH_APPLIANCE=0 skips it.
+interface ApplianceMeasure {
+  generated: { files: number; bytes: number; ms: number }
+  first: { ms: number; bytesProcessed: number; bytesAdded: number; files: number }
+  unchanged: { ms: number; bytesProcessed: number; bytesAdded: number; files: number }
+  drill: {
+    ms: number
+    files: { restored: number; same: number; changedSince: number; missingLive: number }
+    tables: number
+    problems: string[]
+  }
+  dbSwitch: { wallMs: number; switchMs: number; tables: number; rows: number; taxpayers: number }
+}
+let applianceMeasure: ApplianceMeasure | null = null
+const wantAppliance =
+  env.BENCH_APPLIANCE !== '0' && (only.length === 0 || only.includes('appliance'))
+if (wantAppliance) {
+  console.log('bench: appliance backup of 1 GB, restore drill, db:switch to PostgreSQL…')
+  const applianceLog = join(LOG_DIR, 'appliance-measure.log')
+  const child = spawnPinned(['--import=@poppinss/ts-exec', 'bench/appliance.ts'], {
+    cwd: ROOT,
+    log: applianceLog,
+  })
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
+  const last = tail(applianceLog, 50)
+    .split('\n')
+    .reverse()
+    .find((logLine) => logLine.startsWith('{'))
+  try {
+    if (code !== 0 || !last) throw new Error(`exit ${code}`)
+    applianceMeasure = JSON.parse(last) as ApplianceMeasure
+  } catch (error) {
+    notes.push(
+      `appliance: measurement failed (${(error as Error).message}); see ${applianceLog}:\n${tail(applianceLog, 15)}`
+    )
+  }
+} else {
+  notes.push('appliance: skipped (BENCH_APPLIANCE=0 or BENCH_ONLY)')
+}
+
 // 5. bare node:http, after
 console.log('bench: bare node:http (after)…')
 const bareAfter = await load(barePort, { path: '/' })
@@ -453,6 +494,29 @@ if (feesMeasure) {
     target: '< 30 ms',
     value: `${search.p99Ms} ms`,
     pass: search.p99Ms < 30,
+  })
+}
+
+if (applianceMeasure) {
+  const { generated, unchanged, drill, dbSwitch } = applianceMeasure
+  const size = `${(generated.bytes / 2 ** 30).toFixed(1)} GiB`
+  targets.push({
+    name: `appliance nightly backup of an unchanged ${size} data directory`,
+    target: '< 15 s',
+    value: `${(unchanged.ms / 1000).toFixed(1)} s`,
+    pass: unchanged.ms < 15_000,
+  })
+  targets.push({
+    name: `appliance restore drill of the ${size} snapshot`,
+    target: '< 60 s, no problem',
+    value: `${(drill.ms / 1000).toFixed(1)} s${drill.problems.length ? `, ${drill.problems.length} problem(s)` : ''}`,
+    pass: drill.ms < 60_000 && drill.problems.length === 0,
+  })
+  targets.push({
+    name: `appliance db:switch SQLite → PostgreSQL, ${fmtInt(dbSwitch.taxpayers)} taxpayers`,
+    target: '< 60 s',
+    value: `${(dbSwitch.wallMs / 1000).toFixed(1)} s`,
+    pass: dbSwitch.wallMs < 60_000,
   })
 }
 
@@ -566,6 +630,16 @@ if (feesMeasure) {
       `(${search.avgResults} rows), with ${search.concurrency} concurrent callers p50 ${search.concurrentP50Ms} ms, p99 ${search.concurrentP99Ms} ms`
   )
 }
+if (applianceMeasure) {
+  const { generated, first, unchanged, drill, dbSwitch } = applianceMeasure
+  const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`
+  console.log(
+    `appliance: ${fmtInt(generated.files)} random files (${mb(generated.bytes)}); first backup ${(first.ms / 1000).toFixed(1)} s ` +
+      `(${mb(first.bytesAdded)} added), unchanged backup ${(unchanged.ms / 1000).toFixed(1)} s (${mb(unchanged.bytesAdded)} added); ` +
+      `drill ${(drill.ms / 1000).toFixed(1)} s (${fmtInt(drill.files.same)} of ${fmtInt(drill.files.restored)} files equal, ${drill.tables} tables); ` +
+      `db:switch ${(dbSwitch.wallMs / 1000).toFixed(1)} s with boot (copy and verify ${(dbSwitch.switchMs / 1000).toFixed(1)} s), ${fmtInt(dbSwitch.rows)} rows in ${dbSwitch.tables} tables`
+  )
+}
 for (const note of notes) console.log(`note: ${note}`)
 const passed = targets.filter((t) => t.pass).length
 const failed = targets.length - passed
@@ -614,6 +688,7 @@ const results = {
     pass: checks.every((c) => c.pass),
   })),
   fees: feesMeasure,
+  appliance: applianceMeasure,
   notes,
   targets,
   passed,

@@ -9,7 +9,8 @@
 #
 # Knobs: BENCH_SKIP_BUILD=1 (reuse ./build), BENCH_BUILD_ARGS (e.g. --ignore-ts-errors),
 # BENCH_DURATION / BENCH_WARMUP (seconds per scenario, default 8 / 2), BENCH_CONNECTIONS (50),
-# BENCH_ONLY (comma-separated scenario names or paths), BENCH_KEEP=1 (keep the temp dir).
+# BENCH_ONLY (comma-separated scenario names or paths), BENCH_KEEP=1 (keep the temp dir),
+# BENCH_APPLIANCE=0 (skip the appliance bench: 1 GB backup, restore drill, db:switch to PostgreSQL).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
