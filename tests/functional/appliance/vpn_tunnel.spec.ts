@@ -3,14 +3,15 @@
  * each running wireguard-go (userspace: the kernel module is absent), configured
  * with what Ratusz generates: the server's peers by the real root helper
  * (appliance/libexec/ratusz-wg-apply, `wg syncconf`), the clerk's side from the
- * client configuration handed out once. Needs root and `ip netns` (CI has both).
+ * client configuration handed out once, and the application itself serving in the
+ * server's namespace. Needs root and `ip netns` (CI has both).
  */
 import { test } from '@japa/runner'
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import testUtils from '@adonisjs/core/services/test_utils'
+import db from '@adonisjs/lucid/services/db'
 import staffZone from '#core/services/staff_zone'
 import vpnService, { generateKeyPair, parseDump } from '#appliance/services/vpn'
 import { makeStaff } from '#tests/helpers'
@@ -55,29 +56,14 @@ function fetchFrom(ns: string, url: string, timeoutMs: number): Promise<string> 
   return inNs(ns, NODE, '-e', script).then((out) => out.trim())
 }
 
-/** Starts a long-running process in a namespace and waits for its first output line (or its exit). */
-function startIn(ns: string, args: string[], env: Record<string, string>, ready: RegExp) {
-  const child = spawn('ip', ['netns', 'exec', ns, ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let output = ''
-  const started = new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString()
-      if (ready.test(output)) resolve()
-    }
-    child.stdout!.on('data', onData)
-    child.stderr!.on('data', onData)
-    child.on('exit', (code) => reject(new Error(`${args[0]} exited (${code}): ${output}`)))
-    setTimeout(() => reject(new Error(`${args[0]} did not start: ${output}`)), 15_000)
-  })
-  return { child, started }
-}
-
 test.group('Appliance / VPN tunnel', (group) => {
-  group.each.setup(() => testUtils.db().withGlobalTransaction())
-  group.each.teardown(() => staffZone.invalidate())
+  /* Committed, not in a test transaction: the application process must see the rows. */
+  group.each.teardown(async () => {
+    await db.from('appliance_vpn_peers').delete()
+    await db.from('appliance_vpn_settings').delete()
+    await db.from('staff_users').where('login', 'zdalny1').delete()
+    staffZone.invalidate()
+  })
 
   const unavailable = netnsUnavailable()
 
@@ -207,23 +193,31 @@ test.group('Appliance / VPN tunnel', (group) => {
         await inNs(clientNs, 'ip', 'route', 'add', network, 'dev', wgClient)
       }
 
-      /* The office server: the project's staff-zone check, with the range the database holds. */
-      const range = await vpnService.zoneRange()
-      assert.equal(range, vpnRange)
-      const http = startIn(
-        serverNs,
-        [
-          NODE,
-          '--import=@poppinss/ts-exec',
-          join(import.meta.dirname, 'staff_zone_server.ts'),
-          String(httpPort),
-        ],
-        { STAFF_NETWORKS: '127.0.0.0/8,::1/128', RATUSZ_TEST_VPN_RANGE: range! },
-        /listening/
+      /*
+       * The office server: the real application (bin/server.ts, as ratusz-start runs it)
+       * inside the server namespace, on this test's database, so the staff zone it applies
+       * is STAFF_NETWORKS plus the VPN range it reads from the settings saved above.
+       */
+      const app = spawn(
+        'ip',
+        ['netns', 'exec', serverNs, NODE, '--import=@poppinss/ts-exec', 'bin/server.ts'],
+        {
+          cwd: ROOT,
+          env: { ...process.env, HOST: '0.0.0.0', PORT: String(httpPort), LOG_LEVEL: 'warn' },
+          stdio: ['ignore', 'ignore', 'pipe'],
+        }
       )
-      children.push(http.child)
-      await http.started
+      children.push(app)
+      let appErrors = ''
+      app.stderr!.on('data', (chunk: Buffer) => (appErrors += chunk.toString()))
+      const upUrl = `http://127.0.0.1:${httpPort}/up`
+      for (let waited = 0; (await fetchFrom(serverNs, upUrl, 2000)) !== '200'; waited += 500) {
+        if (app.exitCode !== null || waited > 45_000)
+          throw new Error(`the app did not come up: ${appErrors}`)
+        await new Promise((resolve) => setTimeout(resolve, 500))
+      }
 
+      assert.equal(await vpnService.zoneRange(), vpnRange)
       const throughTunnel = `http://${vpnServer}:${httpPort}/panel/logowanie`
       const overLan = `http://${lanServer}:${httpPort}/panel/logowanie`
       assert.equal(await fetchFrom(clientNs, throughTunnel, 10_000), '200')
