@@ -36,12 +36,11 @@ export default class VpnController {
   }
 
   async #render(ctx: HttpContext, extra: Record<string, unknown> = {}, status = 200) {
-    const [settings, peers, live, staff] = await Promise.all([
-      vpnService.settings(),
-      vpnService.peers(),
-      vpnService.liveStatus(),
-      StaffUser.query().where('isActive', true).orderBy('fullName'),
-    ])
+    /* One after another: inside a transaction they share one database connection. */
+    const settings = await vpnService.settings()
+    const peers = await vpnService.peers()
+    const live = await vpnService.liveStatus()
+    const staff = await StaffUser.query().where('isActive', true).orderBy('fullName')
     const byKey = new Map(live.up ? live.status.peers.map((p) => [p.publicKey, p]) : [])
     const now = Date.now() / 1000
     const rows = peers.map((peer) => {

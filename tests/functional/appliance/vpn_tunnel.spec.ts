@@ -198,6 +198,23 @@ test.group('Appliance / VPN tunnel', (group) => {
        * inside the server namespace, on this test's database, so the staff zone it applies
        * is STAFF_NETWORKS plus the VPN range it reads from the settings saved above.
        */
+      if (db.connection().dialect.name === 'postgres') {
+        /*
+         * PostgreSQL listens on the host's loopback, which the namespace does not share;
+         * its Unix socket is a file and is reachable: relay the namespace's loopback port to it.
+         */
+        const result = await db.rawQuery('SHOW unix_socket_directories')
+        const socketDir = String(result.rows[0].unix_socket_directories).split(',')[0].trim()
+        const pgPort = Number(process.env.PG_PORT ?? 5432)
+        const socket = join(socketDir, `.s.PGSQL.${pgPort}`)
+        const relay = `const net = require('node:net');
+          net.createServer((c) => { const s = net.connect(${JSON.stringify(socket)}); c.pipe(s).pipe(c);
+            s.on('error', () => c.destroy()); c.on('error', () => s.destroy()) })
+            .listen(${pgPort}, '127.0.0.1')`
+        children.push(
+          spawn('ip', ['netns', 'exec', serverNs, NODE, '-e', relay], { stdio: 'ignore' })
+        )
+      }
       const app = spawn(
         'ip',
         ['netns', 'exec', serverNs, NODE, '--import=@poppinss/ts-exec', 'bin/server.ts'],
