@@ -18,7 +18,7 @@ export default class VpnList extends BaseCommand {
     }
     for (const p of peers) {
       process.stdout.write(
-        `${String(p.id).padStart(4)}  ${p.state.padEnd(7)}  ${p.address.padEnd(15)}  ${p.login.padEnd(16)}  ${p.deviceName.padEnd(24)}  expires ${p.expiresAt ?? 'never'}\n`
+        `${String(p.id).padStart(4)}  ${p.state.padEnd(8)}  ${p.address.padEnd(15)}  ${p.login.padEnd(16)}  ${p.deviceName.padEnd(24)}  expires ${p.expiresAt ?? 'never'}\n`
       )
     }
     process.stdout.write(`${peers.length} peer(s)\n`)

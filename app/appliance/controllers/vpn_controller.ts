@@ -5,7 +5,12 @@ import { actorFrom } from '#core/services/audit_log'
 import { formatDate } from '#core/services/formatting'
 import vpnService, { VpnError, type NewPeer } from '#appliance/services/vpn'
 
-const STATE_LABELS = { active: 'Aktywne', expired: 'Wygasło', revoked: 'Odwołane' } as const
+const STATE_LABELS = {
+  active: 'Aktywne',
+  expired: 'Wygasło',
+  revoked: 'Odwołane',
+  disabled: 'Konto pracownika wyłączone',
+} as const
 
 /* Stored times are UTC 'YYYY-MM-DD HH:MM:SS'; the page shows Warsaw time. */
 function utcText(value: string | null): string {

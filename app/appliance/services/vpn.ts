@@ -285,7 +285,8 @@ export interface VpnPeer {
   revokedAt: string | null
   configDownloadedAt: string | null
   createdAt: string
-  state: 'active' | 'expired' | 'revoked'
+  /** disabled: the clerk's account is switched off, so the device leaves the tunnel too. */
+  state: 'active' | 'expired' | 'revoked' | 'disabled'
 }
 
 export interface NewPeer {
@@ -705,7 +706,7 @@ export class VpnService {
     return client
       .from('appliance_vpn_peers as p')
       .join('staff_users as s', 's.id', 'p.staff_user_id')
-      .select('p.*', 's.login', 's.full_name')
+      .select('p.*', 's.login', 's.full_name', 's.is_active')
   }
 
   #toPeer(row: Record<string, unknown>, today: string): VpnPeer {
@@ -723,7 +724,13 @@ export class VpnService {
       revokedAt,
       configDownloadedAt: timeText(row.config_downloaded_at),
       createdAt: timeText(row.created_at)!,
-      state: revokedAt ? 'revoked' : expiresAt !== null && expiresAt < today ? 'expired' : 'active',
+      state: revokedAt
+        ? 'revoked'
+        : expiresAt !== null && expiresAt < today
+          ? 'expired'
+          : !row.is_active
+            ? 'disabled'
+            : 'active',
     }
   }
 

@@ -210,6 +210,21 @@ test.group('Appliance / VPN admin page', (group) => {
     assert.equal(await mode(peersFile), '600')
     const peer = await vpnService.peer(peerId)
     assert.equal(peer?.state, 'expired')
+
+    // A clerk whose account is switched off loses the tunnel on the same run.
+    const leaver = await makeStaff('urzednik2', ['clerk'])
+    const second = await addThroughPage(client, admin, 'urzednik2', 'telefon')
+    const secondKey = publicKeyOf(second.privateKey)
+    assert.include(await readFile(peersFile, 'utf8'), secondKey)
+    leaver.isActive = false
+    await leaver.save()
+    await new VpnExpiryJob().execute()
+    assert.notInclude(await readFile(peersFile, 'utf8'), secondKey)
+    const disabled = await vpnService.peer(second.peerId)
+    assert.equal(disabled?.state, 'disabled')
+    const page = await client.get('/panel/admin/vpn').signedIn('staff', admin)
+    page.assertTextIncludes('<td>Konto pracownika wyłączone</td>')
+    page.assertTextIncludes('<td>Wygasło</td>')
   }).timeout(30_000)
 
   test('settings: errors name the field in Polish; the saved VPN range joins the staff zone', async ({
