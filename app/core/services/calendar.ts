@@ -190,5 +190,8 @@ export function addWorkingDays(date: string, n: number): string {
 
 /** Today's date in Poland ('YYYY-MM-DD'): deadlines and "as of today" follow the office's calendar, not UTC. */
 export function todayInWarsaw(now: Date = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Warsaw' }).format(now)
+  return WARSAW_DAY.format(now)
 }
+
+/* Built once: every request asks for today, and constructing the formatter is the costly part. */
+const WARSAW_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Warsaw' })

@@ -5,6 +5,7 @@ import auditLog from '#core/services/audit_log'
 import { LoginThrottle, type ThrottleState } from '#core/services/login_throttle'
 import { paymentQrSvg } from '#payments/services/transfer_data'
 import { accountStatement } from '#fees/services/account_statement'
+import { ledgerOf } from '#fees/services/ledger_store'
 import { taxpayers } from '#fees/services/taxpayers'
 import { linkByCodeValidator, residentFeesMessages } from '#fees/validators/resident_validators'
 import { KIND_LABELS, idParam, notFound } from '#fees/controllers/clerk_support'
@@ -106,7 +107,7 @@ export default class ResidentTaxesController {
         errors: { [AS_OF_PARAM]: dateError },
       })
     }
-    const statement = (await accountStatement(taxpayer.id, asOf)) ?? notFound()
+    const statement = (await accountStatement(taxpayer.id, asOf, taxpayer)) ?? notFound()
     const qrSvg =
       statement.transfer && statement.transfer.amountGr > 0
         ? await paymentQrSvg(statement.transfer.qrText)
@@ -124,10 +125,11 @@ export default class ResidentTaxesController {
   async #list(ctx: HttpContext, extra: Record<string, unknown> = {}) {
     const today = todayInWarsaw()
     const visible = await visibleTaxpayers(ctx)
+    /* The list shows only totals: the ledger alone, not the whole statement (same replay, same figures). */
     const accounts = await Promise.all(
       visible.map(async (taxpayer) => {
-        const statement = await accountStatement(taxpayer.id, today)
-        return { taxpayer, totals: statement?.totals ?? null }
+        const ledger = await ledgerOf(taxpayer.id, today)
+        return { taxpayer, totals: ledger.totals }
       })
     )
     return ctx.view.render('fees/resident/index', {

@@ -3,7 +3,13 @@ import { roundToZloty } from '#core/services/money'
 import officeProfileService from '#core/services/office_profile_service'
 import { paymentQrText } from '#payments/services/transfer_data'
 import { WASTE_METHOD_LABELS, type WasteMethod } from '#fees/services/waste_fee'
-import { ledgerOf, liveAssessmentIds } from '#fees/services/ledger_store'
+import {
+  interestRulesAt,
+  ledgerInputsFromRows,
+  liveAssessmentIds,
+  loadLedgerRows,
+} from '#fees/services/ledger_store'
+import { replayLedger } from '#fees/services/ledger'
 import { taxpayers, type TaxpayerRow } from '#fees/services/taxpayers'
 import {
   TAX_LABELS,
@@ -118,27 +124,48 @@ function lineLabels(tax: string, category: string, assessmentTitle: string) {
  */
 export async function accountStatement(
   taxpayerId: number,
-  asOf: string
+  asOf: string,
+  /** The taxpayer's row when the caller has just read it (the resident's pages do). */
+  known?: TaxpayerRow
 ): Promise<AccountStatement | null> {
-  const taxpayer = await taxpayers.find(taxpayerId)
+  const taxpayer = known?.id === taxpayerId ? known : await taxpayers.find(taxpayerId)
   if (!taxpayer) return null
-  const [ledger, assessmentRows, paymentRows, members, office] = await Promise.all([
-    ledgerOf(taxpayerId, asOf),
+  /*
+   * The ledger and the statement read the same decisions and payments: one
+   * read of whole rows serves both (profiles showed the page's time going to
+   * the number of queries more than to anything else).
+   */
+  const [rows, rules, allLineRows, members, office] = await Promise.all([
+    loadLedgerRows([taxpayerId], undefined, true),
+    interestRulesAt(asOf),
     db
-      .from('fees_assessments')
-      .where('taxpayer_id', taxpayerId)
-      .where('issued_on', '<=', asOf)
-      .orderBy('year', 'desc')
-      .orderBy('id', 'desc'),
-    db
-      .from('fees_payments')
-      .where('taxpayer_id', taxpayerId)
-      .where('paid_on', '<=', asOf)
-      .orderBy('paid_on')
-      .orderBy('id'),
+      .from('fees_assessment_lines')
+      .whereIn(
+        'assessment_id',
+        db.from('fees_assessments').where('taxpayer_id', taxpayerId).select('id')
+      )
+      .orderBy('position'),
     taxpayer.kind === 'joint' ? taxpayers.members(taxpayerId) : Promise.resolve([]),
     officeProfileService.get(),
   ])
+  const ledger = replayLedger({
+    asOf,
+    rules,
+    ...(ledgerInputsFromRows(rows, asOf).get(taxpayerId) ?? {
+      installments: [],
+      charges: [],
+      payments: [],
+    }),
+  })
+  const assessmentRows = rows.assessments
+    .filter((row) => row.issued_on <= asOf)
+    .sort((a, b) => Number(b.year) - Number(a.year) || Number(b.id) - Number(a.id))
+  const paymentRows = rows.payments
+    .filter((row) => row.paid_on <= asOf)
+    .sort(
+      (a, b) =>
+        (a.paid_on < b.paid_on ? -1 : a.paid_on > b.paid_on ? 1 : 0) || Number(a.id) - Number(b.id)
+    )
   /* The decisions in force on the statement date: a correction issued later has not replaced anything yet. */
   const live = liveAssessmentIds(
     assessmentRows.map((row) => ({
@@ -150,15 +177,7 @@ export async function accountStatement(
     asOf
   )
   const activeRows = assessmentRows.filter((row) => live.has(Number(row.id)))
-  const lineRows = activeRows.length
-    ? await db
-        .from('fees_assessment_lines')
-        .whereIn(
-          'assessment_id',
-          activeRows.map((row) => row.id)
-        )
-        .orderBy('position')
-    : []
+  const lineRows = allLineRows.filter((line) => live.has(Number(line.assessment_id)))
   const numberOf = new Map(assessmentRows.map((row) => [Number(row.id), String(row.number)]))
 
   const assessments: StatementAssessment[] = activeRows.map((row) => {

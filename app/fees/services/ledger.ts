@@ -110,6 +110,8 @@ export interface LedgerResult {
 
 interface LiveInstallment {
   source: LedgerInstallment
+  /** Its OpenItem id, built once (allocation runs at every payment). */
+  key: string
   principalGr: number
   /** Interest already charged at an earlier payment and not paid: exact grosze, owed as it is. */
   carryGr: number
@@ -125,6 +127,8 @@ interface LiveInstallment {
 
 interface LiveCharge {
   source: LedgerCharge
+  /** Its OpenItem id, built once. */
+  key: string
   outstandingGr: number
 }
 
@@ -179,6 +183,11 @@ function rateTable(rates: readonly InterestRatePeriod[]): RateTable {
     rateTables.set(rates, table)
   }
   return table
+}
+
+/* YYYY-MM-DD strings order as dates; a plain comparison avoids a locale's collation in the hot loops. */
+function compareDates(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
 }
 
 /**
@@ -263,7 +272,7 @@ export function replayLedger(input: {
         : event.charge.id
   events.sort(
     (a, b) =>
-      a.date.localeCompare(b.date) || EVENT_ORDER[a.type] - EVENT_ORDER[b.type] || idOf(a) - idOf(b)
+      compareDates(a.date, b.date) || EVENT_ORDER[a.type] - EVENT_ORDER[b.type] || idOf(a) - idOf(b)
   )
 
   const openItems = (): OpenItem[] => {
@@ -271,7 +280,7 @@ export function replayLedger(input: {
     for (const cost of costs.values())
       if (cost.outstandingGr > 0)
         items.push({
-          id: `c${String(cost.source.id).padStart(12, '0')}`,
+          id: cost.key,
           kind: 'reminder_cost',
           liabilityId: null,
           due: cost.source.bookedOn,
@@ -280,7 +289,7 @@ export function replayLedger(input: {
     for (const item of live.values())
       if (item.principalGr > 0)
         items.push({
-          id: `i${String(item.source.id).padStart(12, '0')}`,
+          id: item.key,
           kind: 'installment',
           liabilityId: String(item.source.assessmentId),
           due: item.source.due,
@@ -338,9 +347,10 @@ export function replayLedger(input: {
      * still owed and comes before any credit.
      */
     let left = result.overpaymentGr
+    if (left === 0) return left
     const interestOnly = [...live.values()]
       .filter((item) => item.principalGr === 0 && item.carryGr > 0)
-      .sort((a, b) => a.source.due.localeCompare(b.source.due) || a.source.id - b.source.id)
+      .sort((a, b) => compareDates(a.source.due, b.source.due) || a.source.id - b.source.id)
     for (const item of interestOnly) {
       if (left === 0) break
       const paid = Math.min(left, item.carryGr)
@@ -376,6 +386,7 @@ export function replayLedger(input: {
         const source = event.installment
         live.set(source.id, {
           source,
+          key: `i${String(source.id).padStart(12, '0')}`,
           principalGr: source.amountGr,
           carryGr: 0,
           pendingScaled: 0n,
@@ -389,7 +400,11 @@ export function replayLedger(input: {
         break
       }
       case 'cost':
-        costs.set(event.charge.id, { source: event.charge, outstandingGr: event.charge.amountGr })
+        costs.set(event.charge.id, {
+          source: event.charge,
+          key: `c${String(event.charge.id).padStart(12, '0')}`,
+          outstandingGr: event.charge.amountGr,
+        })
         applyCredit(event.date)
         break
       case 'write_off': {
@@ -435,7 +450,7 @@ export function replayLedger(input: {
   }
 
   const installments: InstallmentState[] = [...live.values()]
-    .sort((a, b) => a.source.due.localeCompare(b.source.due) || a.source.id - b.source.id)
+    .sort((a, b) => compareDates(a.source.due, b.source.due) || a.source.id - b.source.id)
     .map((item) => {
       const overdue = item.principalGr > 0 && item.source.due < asOf
       const interestGr = interestDue(item, asOf, rules)

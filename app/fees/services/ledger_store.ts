@@ -71,71 +71,86 @@ function emptyInputs(): LedgerInputs {
   return { installments: [], charges: [], payments: [] }
 }
 
+/* Rows as the driver returns them: only the columns each query names. */
+type Row = Record<string, any>
+
+/** The rows a ledger is replayed from (see ledgerInputsFromRows). */
+export interface LedgerRows {
+  assessments: Row[]
+  installments: Row[]
+  charges: Row[]
+  payments: Row[]
+}
+
+const LEDGER_COLUMNS = {
+  fees_assessments: 'id, taxpayer_id, status, replaces_id, issued_on',
+  fees_installments:
+    'id, taxpayer_id, assessment_id, number, statutory_due, due, amount_gr, exists_from',
+  fees_ledger_entries: 'id, taxpayer_id, kind, installment_id, amount_gr, booked_on, description',
+  fees_payments: 'id, taxpayer_id, amount_gr, paid_on, named_assessment_id',
+} as const
+
 /**
- * Loads what the ledger replays, for some taxpayers or (ids = null) for all of
- * them, in four queries whatever their number; with `asOf`, the decisions in
- * force on that day (see liveAssessmentIds), otherwise those in force now.
+ * Which taxpayers' rows to read: some ids, an id range (bulk recomputation in
+ * slices), or all (null).
  */
-export async function loadLedgerInputs(
-  taxpayerIds: number[] | null,
+export type LedgerScope = number[] | { fromId: number; toId: number } | null
+
+/**
+ * Reads the ledger rows of some taxpayers in four queries whatever their
+ * number, with the few columns the replay needs. `wholeRows` reads every
+ * column of the decisions and payments, for a statement that shows them.
+ */
+export async function loadLedgerRows(
+  scope: LedgerScope,
   client: QueryClientContract = db.connection(),
+  wholeRows = false
+): Promise<LedgerRows> {
+  if (Array.isArray(scope) && scope.length === 0)
+    return { assessments: [], installments: [], charges: [], payments: [] }
+  /* Raw SQL: the query builder's compilation showed in profiles, and these queries are fixed. */
+  let where = ''
+  let bindings: number[] = []
+  if (Array.isArray(scope)) {
+    where = ` where taxpayer_id in (${scope.map(() => '?').join(', ')})`
+    bindings = scope
+  } else if (scope) {
+    where = ' where taxpayer_id between ? and ?'
+    bindings = [scope.fromId, scope.toId]
+  }
+  const read = async (table: keyof typeof LEDGER_COLUMNS, whole = false): Promise<Row[]> => {
+    const result = await client.rawQuery(
+      `select ${whole ? '*' : LEDGER_COLUMNS[table]} from ${table}${where}`,
+      bindings
+    )
+    /* SQLite's driver returns the rows, PostgreSQL's a result holding them. */
+    return Array.isArray(result) ? result : result.rows
+  }
+  const [assessments, installments, charges, payments] = await Promise.all([
+    read('fees_assessments', wholeRows),
+    read('fees_installments'),
+    read('fees_ledger_entries'),
+    read('fees_payments', wholeRows),
+  ])
+  return { assessments, installments, charges, payments }
+}
+
+/**
+ * What the ledger replays, per taxpayer, from their rows: with `asOf`, the
+ * decisions in force on that day (see liveAssessmentIds), otherwise those in
+ * force now.
+ */
+export function ledgerInputsFromRows(
+  rows: LedgerRows,
   asOf?: string | null
-): Promise<Map<number, LedgerInputs>> {
+): Map<number, LedgerInputs> {
+  const { assessments, installments, charges, payments } = rows
   const byTaxpayer = new Map<number, LedgerInputs>()
   const inputsOf = (taxpayerId: number) => {
     let inputs = byTaxpayer.get(taxpayerId)
     if (!inputs) byTaxpayer.set(taxpayerId, (inputs = emptyInputs()))
     return inputs
   }
-  if (taxpayerIds !== null && taxpayerIds.length === 0) return byTaxpayer
-  const scope = <Q extends { whereIn(column: string, values: number[]): Q }>(
-    query: Q,
-    column: string
-  ) => (taxpayerIds === null ? query : query.whereIn(column, taxpayerIds))
-
-  const [assessments, installments, charges, payments] = await Promise.all([
-    scope(
-      client
-        .from('fees_assessments')
-        .select('id', 'taxpayer_id', 'status', 'replaces_id', 'issued_on'),
-      'taxpayer_id'
-    ),
-    scope(
-      client
-        .from('fees_installments')
-        .select(
-          'id',
-          'taxpayer_id',
-          'assessment_id',
-          'number',
-          'statutory_due',
-          'due',
-          'amount_gr',
-          'exists_from'
-        ),
-      'taxpayer_id'
-    ),
-    scope(
-      client
-        .from('fees_ledger_entries')
-        .select(
-          'id',
-          'taxpayer_id',
-          'kind',
-          'installment_id',
-          'amount_gr',
-          'booked_on',
-          'description'
-        ),
-      'taxpayer_id'
-    ),
-    scope(
-      client
-        .from('fees_payments')
-        .select('id', 'taxpayer_id', 'amount_gr', 'paid_on', 'named_assessment_id'),
-      'taxpayer_id'
-    ),
-  ])
   const versions = new Map<number, AssessmentVersion>()
   const successorOf = new Map<number, number>()
   for (const row of assessments) {
@@ -157,28 +172,35 @@ export async function loadLedgerInputs(
   /*
    * A write-off booked on an installment of a decision later corrected stays
    * with the installment that took its place (same decision chain, same dates).
+   * Only needed when something is booked on an installment: most ledgers have
+   * no such entry, and indexing every installment would cost the bulk replay.
    */
-  const slot = (assessmentId: number, row: { statutory_due: string; due: string }) =>
-    `${assessmentId}|${row.statutory_due}|${row.due}`
-  const installmentRows = new Map<number, (typeof installments)[number]>()
-  const liveSlots = new Map<string, number>()
-  for (const row of installments) {
-    installmentRows.set(Number(row.id), row)
-    if (live.has(Number(row.assessment_id)))
-      liveSlots.set(slot(Number(row.assessment_id), row), Number(row.id))
-  }
+  const slot = (assessmentId: number, row: Row) => `${assessmentId}|${row.statutory_due}|${row.due}`
+  let installmentRows: Map<number, Row> | null = null
+  let liveSlots: Map<string, number> | null = null
   const carriedOver = (installmentId: number | null) => {
-    const row = installmentId === null ? undefined : installmentRows.get(installmentId)
+    if (installmentId === null) return null
+    if (!installmentRows || !liveSlots) {
+      installmentRows = new Map()
+      liveSlots = new Map()
+      for (const row of installments) {
+        installmentRows.set(Number(row.id), row)
+        if (live.has(Number(row.assessment_id)))
+          liveSlots.set(slot(Number(row.assessment_id), row), Number(row.id))
+      }
+    }
+    const row = installmentRows.get(installmentId)
     if (!row || live.has(Number(row.assessment_id))) return installmentId
     const successor = resolveNamed(Number(row.assessment_id), versions, successorOf, live)
     return liveSlots.get(slot(successor, row)) ?? installmentId
   }
 
   for (const row of installments) {
-    if (!live.has(Number(row.assessment_id))) continue
+    const assessmentId = Number(row.assessment_id)
+    if (!live.has(assessmentId)) continue
     inputsOf(Number(row.taxpayer_id)).installments.push({
       id: Number(row.id),
-      assessmentId: Number(row.assessment_id),
+      assessmentId,
       number: Number(row.number),
       due: row.due,
       amountGr: Number(row.amount_gr),
@@ -204,6 +226,19 @@ export async function loadLedgerInputs(
       ),
     })
   return byTaxpayer
+}
+
+/**
+ * Loads what the ledger replays, for some taxpayers or (ids = null) for all of
+ * them, in four queries whatever their number; with `asOf`, the decisions in
+ * force on that day (see liveAssessmentIds), otherwise those in force now.
+ */
+export async function loadLedgerInputs(
+  taxpayerIds: number[] | null,
+  client: QueryClientContract = db.connection(),
+  asOf?: string | null
+): Promise<Map<number, LedgerInputs>> {
+  return ledgerInputsFromRows(await loadLedgerRows(taxpayerIds, client), asOf)
 }
 
 export async function interestRulesAt(asOf: string): Promise<InterestRules> {
@@ -236,14 +271,37 @@ export async function ledgerOf(
   })
 }
 
+/* Taxpayers per slice of allLedgers: rows of one slice die young instead of filling the old generation. */
+const SLICE = 2000
+
 /** Every taxpayer's ledger as of a date (arrears lists, reminders, the daily summary). */
 export async function allLedgers(asOf: string): Promise<Map<number, LedgerResult>> {
-  const [inputs, rules] = await Promise.all([
-    loadLedgerInputs(null, undefined, asOf),
+  const client = db.connection()
+  const [bounds, rules] = await Promise.all([
+    client.from('fees_taxpayers').min('id as first').max('id as last').first(),
     interestRulesAt(asOf),
   ])
   const results = new Map<number, LedgerResult>()
-  for (const [taxpayerId, taxpayerInputs] of inputs)
-    results.set(taxpayerId, replayLedger({ asOf, rules, ...taxpayerInputs }))
+  if (!bounds || bounds.first === null) return results
+  const first = Number(bounds.first)
+  const last = Number(bounds.last)
+  /*
+   * Rows hold a taxpayer id, so slices by id range cover every row once; a
+   * taxpayer created meanwhile beyond `last` is simply not in this snapshot.
+   */
+  for (let fromId = first; fromId <= last; fromId += SLICE) {
+    const rows = await loadLedgerRows({ fromId, toId: Math.min(fromId + SLICE - 1, last) }, client)
+    for (const [taxpayerId, inputs] of ledgerInputsFromRows(rows, asOf))
+      results.set(
+        taxpayerId,
+        replayLedger({
+          asOf,
+          rules,
+          installments: inputs.installments,
+          charges: inputs.charges,
+          payments: inputs.payments,
+        })
+      )
+  }
   return results
 }

@@ -38,7 +38,9 @@ export function allocatePayment(input: {
 }): AllocationResult {
   if (!Number.isInteger(input.paymentGr) || input.paymentGr < 0)
     throw new Error('payment must be a non-negative number of grosze')
-  const byDue = (a: OpenItem, b: OpenItem) => a.due.localeCompare(b.due) || a.id.localeCompare(b.id)
+  /* Due dates are YYYY-MM-DD: compared as strings, without a locale's collation (this runs at every payment of a bulk replay). */
+  const byDue = (a: OpenItem, b: OpenItem) =>
+    a.due < b.due ? -1 : a.due > b.due ? 1 : a.id.localeCompare(b.id)
   const open = input.items.filter((item) => item.principalGr > 0)
   const costs = open.filter((item) => item.kind === 'reminder_cost').sort(byDue)
   const installments = open.filter((item) => item.kind === 'installment').sort(byDue)

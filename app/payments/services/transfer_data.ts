@@ -111,8 +111,27 @@ export function paymentQrPng(text: string): Promise<Buffer> {
  * the root gets role="img" and a Polish label for screen readers.
  */
 export async function paymentQrSvg(text: string): Promise<string> {
-  const svg = await QRCode.toString(text, { ...QR_OPTIONS, type: 'svg' })
-  return svg
+  const cached = qrSvgCache.get(text)
+  if (cached !== undefined) {
+    /* Re-inserted so the entry is the most recently used one. */
+    qrSvgCache.delete(text)
+    qrSvgCache.set(text, cached)
+    return cached
+  }
+  const raw = await QRCode.toString(text, { ...QR_OPTIONS, type: 'svg' })
+  const svg = raw
     .trim()
     .replace(/^<svg\b/, '<svg role="img" aria-label="Kod QR do przelewu" focusable="false"')
+  qrSvgCache.set(text, svg)
+  if (qrSvgCache.size > QR_SVG_CACHE_SIZE) qrSvgCache.delete(qrSvgCache.keys().next().value!)
+  return svg
 }
+
+/*
+ * Encoding a QR code (mask selection above all) costs milliseconds, and a
+ * statement page is shown again and again with the same transfer text: the
+ * latest SVGs are kept by text (a Map keeps insertion order, so the first key
+ * is the least recently used). About 2 kB × 500 = 1 MB at most.
+ */
+const QR_SVG_CACHE_SIZE = 500
+const qrSvgCache = new Map<string, string>()
