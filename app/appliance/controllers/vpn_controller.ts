@@ -149,6 +149,7 @@ export default class VpnController {
     const svg = await QRCode.toString(created.config, {
       type: 'svg',
       margin: 2,
+      width: 320,
       errorCorrectionLevel: 'M',
     })
     const label = `Kod QR z konfiguracją VPN urządzenia „${created.peer.deviceName}”. Tę samą konfigurację zawiera plik do pobrania i tekst poniżej.`
