@@ -170,6 +170,9 @@ test.group('Browser / tax clerk: register and account card', (group) => {
       ['fees-clerk-write-off', `/panel/podatki/raty/${installment.id}/odpis`],
       ['fees-clerk-refund', `/panel/podatki/${id}/zwrot`],
       ['fees-clerk-card-as-of', `/panel/podatki/${id}?na-dzien=${year}-06-01`],
+      ['fees-reports-arrears', `/panel/podatki/zaleglosci?na-dzien=${year}-12-31`],
+      ['fees-reports-arrears-errors', '/panel/podatki/zaleglosci?na-dzien=2026-02-31&dni=x'],
+      ['fees-reports-daily', `/panel/podatki/zestawienie-dzienne?dzien=${year}-02-20`],
     ]
     for (const [name, url] of visits) {
       await page.goto(url)

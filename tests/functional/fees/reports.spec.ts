@@ -1,6 +1,7 @@
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
+import { todayInWarsaw } from '#core/services/calendar'
 import StaffUser from '#core/models/staff_user'
 import { makeStaff, resetSharedState, withOffice } from '#tests/helpers'
 import { taxpayers } from '#fees/services/taxpayers'
@@ -157,6 +158,11 @@ test.group('Fees / arrears list and daily summary', (group) => {
     bad.assertStatus(200)
     assert.include(bad.text(), 'Podaj datę w formacie RRRR-MM-DD.')
     assert.include(bad.text(), 'Liczba dni zwłoki musi być liczbą całkowitą od 0.')
+    /* The list falls back to today, and the heading says so (not JavaScript's 3 March for 31 February). */
+    assert.include(
+      bad.text(),
+      `Zaległości na dzień ${todayInWarsaw().split('-').reverse().join('.')}`
+    )
 
     const admin = await StaffUser.findByOrFail('login', 'informatyk')
     const denied = await client.get('/panel/podatki/zaleglosci').signedIn('staff', admin)
