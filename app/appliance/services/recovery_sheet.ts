@@ -12,6 +12,17 @@ import officeProfileService from '#core/services/office_profile_service'
 import { PdfDocument, type LetterheadData } from '#core/services/pdf_document'
 import { todayInWarsaw } from '#core/services/calendar'
 
+/** Characters a person retyping the password from paper easily confuses. */
+const LOOKALIKES: [string, string][] = [
+  ['l', 'małe L'],
+  ['I', 'duże i'],
+  ['1', 'jedynka'],
+  ['0', 'zero'],
+  ['O', 'duże o'],
+  ['-', 'minus'],
+  ['_', 'podkreślenie'],
+]
+
 export interface RecoverySheetRepository {
   label: string
   location: string
@@ -109,6 +120,12 @@ export async function renderRecoverySheet(date = todayInWarsaw()): Promise<Buffe
         : `Hasło: ${used.map((r) => r.label.toLowerCase()).join(', ')}:`
     )
     pdf.paragraph(password, { bold: true, align: 'left' })
+    const lookalikes = LOOKALIKES.filter(([char]) => password.includes(char))
+    if (lookalikes.length) {
+      pdf.note(
+        `Uwaga na podobne znaki: ${lookalikes.map(([c, name]) => `${c} – ${name}`).join(', ')}.`
+      )
+    }
   }
   pdf.paragraph('Jak odtworzyć dane (na tym samym lub nowym serwerze z Debianem 12):', {
     bold: true,
