@@ -8,7 +8,7 @@
  */
 import { test } from '@japa/runner'
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
+import { chown, mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import db from '@adonisjs/lucid/services/db'
@@ -19,6 +19,8 @@ import { makeStaff } from '#tests/helpers'
 const ROOT = join(import.meta.dirname, '..', '..', '..')
 const NODE = join(ROOT, 'node_modules', '.bin', 'node')
 const HELPER = join(ROOT, 'appliance', 'libexec', 'ratusz-wg-apply')
+/* Stands in for the ratusz service user: not root, owns the peers file. */
+const NOBODY = 65534
 
 function netnsUnavailable(): string | false {
   if (process.getuid?.() !== 0) return 'needs root to create network namespaces'
@@ -159,21 +161,30 @@ test.group('Appliance / VPN tunnel', (group) => {
       }
 
       /* Server: the real root helper merges the peers file Ratusz wrote and runs `wg syncconf`. */
-      const applyPeers = () =>
-        run(
+      /*
+       * As on the server: the peers file belongs to the service user (0600 in 0700) and the
+       * helper runs as root with only the capabilities its systemd unit leaves it.
+       */
+      const unit = await readFile(join(ROOT, 'appliance/systemd/ratusz-wg-sync.service'), 'utf8')
+      const capabilities = /^CapabilityBoundingSet=(.+)$/m
+        .exec(unit)![1]
+        .trim()
+        .split(/\s+/)
+        .map((cap) => `+${cap.toLowerCase().replace(/^cap_/, '')}`)
+      const peersFile = vpnService.options.peersFile
+      const applyPeers = async () => {
+        await chown(dirname(peersFile), NOBODY, NOBODY)
+        await chown(peersFile, NOBODY, NOBODY)
+        return run(
           'ip',
           [
-            'netns',
-            'exec',
-            serverNs,
-            HELPER,
-            wgServer,
-            vpnService.options.peersFile,
-            '--config-dir',
-            configDir,
+            ...['netns', 'exec', serverNs, 'setpriv', '--inh-caps=-all'],
+            `--bounding-set=-all,${capabilities.join(',')}`,
+            ...[HELPER, wgServer, peersFile, '--config-dir', configDir],
           ],
           { RATUSZ_VPN_RANGE: vpnRange }
         )
+      }
       await applyPeers()
       await inNs(serverNs, 'ip', 'addr', 'add', `${vpnServer}/24`, 'dev', wgServer)
       await inNs(serverNs, 'ip', 'link', 'set', wgServer, 'up')
