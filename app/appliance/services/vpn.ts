@@ -585,6 +585,8 @@ export class VpnService {
         config: this.#configFor(address, keys.privateKey, settings),
       }
     })
+    /* The first device may have saved the settings: the VPN range joins the staff zone. */
+    staffZone.invalidate()
     await this.writePeersFile()
     return { peer, config }
   }
