@@ -132,15 +132,14 @@ export async function loadLedgerRows(
    * the two big tables then come as one packed text each (integers and
    * YYYY-MM-DD dates only, so ',' and ';' cannot occur inside a field).
    */
-  const packed =
-    !Array.isArray(scope) && !wholeRows && client.dialect.name === 'sqlite3'
-      ? (table: 'fees_installments' | 'fees_payments') => readPacked(client, table, where, bindings)
-      : read
+  const pack = !Array.isArray(scope) && !wholeRows && client.dialect.name === 'sqlite3'
+  const packed = (table: 'fees_installments' | 'fees_payments', whole = false) =>
+    pack ? readPacked(client, table, where, bindings) : read(table, whole)
   const [assessments, installments, charges, payments] = await Promise.all([
     read('fees_assessments', wholeRows),
     packed('fees_installments'),
     read('fees_ledger_entries'),
-    packed('fees_payments'),
+    packed('fees_payments', wholeRows),
   ])
   return { assessments, installments, charges, payments }
 }
