@@ -1,6 +1,8 @@
 import { test } from '@japa/runner'
 import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
+import { randomBytes } from 'node:crypto'
+import { fileURLToPath } from 'node:url'
 import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
 import StaffUser from '#core/models/staff_user'
@@ -9,6 +11,7 @@ import vpnService, { generateKeyPair, publicKeyOf } from '#appliance/services/vp
 import { auditCount, makeStaff, resetSharedState, runAce, withOffice } from '#tests/helpers'
 
 const SERVER = generateKeyPair()
+const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 const { serverKeyFile, peersFile } = vpnService.options
 
 async function mode(path: string) {
@@ -274,72 +277,111 @@ test.group('Appliance / VPN admin page', (group) => {
   }).timeout(30_000)
 })
 
-/* ./ace runs in its own process: these rows are committed, then removed. */
-test.group('Appliance / VPN console commands', (group) => {
-  group.each.setup(async () => {
-    await mkdir(dirname(serverKeyFile), { recursive: true })
-    await writeFile(serverKeyFile, `${SERVER.publicKey}\n`)
-  })
-  group.each.teardown(async () => {
-    await db.from('appliance_vpn_peers').delete()
-    await db.from('appliance_vpn_settings').delete()
-    await db.from('staff_users').where('login', 'urzednik9').delete()
-    staffZone.invalidate()
-  })
-
+/*
+ * ./ace runs in its own process and commits what it writes (audit entries
+ * included, which nothing may delete): it gets a SQLite database of its own.
+ */
+test.group('Appliance / VPN console commands', () => {
   test('vpn:add prints the configuration once, vpn:list and vpn:status show the peer, vpn:revoke removes it', async ({
     assert,
   }) => {
-    await makeStaff('urzednik9', ['clerk'])
-    const refused = await runAce(['vpn:add', '--staff', 'nikt', '--device', 'laptop'])
-    assert.equal(refused.exitCode, 1)
-    assert.include(refused.stderr, 'no staff member with login "nikt"')
+    const dataDir = `tmp/vpn-cli-${randomBytes(6).toString('hex')}`
+    const cliPeersFile = `${PROJECT_ROOT}${dataDir}/vpn/peers.conf`
+    const cliKeyFile = `${PROJECT_ROOT}${dataDir}-keys/wg-server.pub`
+    const env = {
+      NODE_ENV: 'test',
+      RATUSZ_DATA: dataDir,
+      DB_CONNECTION: 'sqlite',
+      RATUSZ_VPN_PEERS_FILE: cliPeersFile,
+      RATUSZ_VPN_SERVER_KEY_FILE: cliKeyFile,
+    }
+    const connectionName = `vpn_cli_${randomBytes(4).toString('hex')}`
+    try {
+      const migrated = await runAce(['migration:run', '--force'], env)
+      assert.equal(migrated.exitCode, 0, migrated.stderr + migrated.stdout)
+      await mkdir(dirname(cliKeyFile), { recursive: true })
+      await writeFile(cliKeyFile, `${SERVER.publicKey}\n`)
 
-    const added = await runAce([
-      'vpn:add',
-      '--staff',
-      'urzednik9',
-      '--device',
-      'laptop',
-      '--expires',
-      '2099-12-31',
-      '--qr',
-    ])
-    assert.equal(added.exitCode, 0, added.stderr)
-    const privateKey = /^PrivateKey = (\S+)$/m.exec(added.stdout)?.[1] ?? ''
-    assert.include(added.stdout, 'Address = 10.77.0.2/32')
-    assert.include(added.stdout, `PublicKey = ${SERVER.publicKey}`)
-    assert.include(added.stdout, '█', 'the terminal QR code')
-    assert.notInclude(added.stderr, privateKey)
-    const [peer] = await vpnService.peers()
-    assert.equal(peer.publicKey, publicKeyOf(privateKey))
-    assert.equal(peer.expiresAt, '2099-12-31')
+      /* A connection of our own to the subprocess's database file. */
+      const base = db.manager.get('sqlite')!.config as any
+      db.manager.add(connectionName, {
+        ...base,
+        connection: { filename: `${PROJECT_ROOT}${dataDir}/ratusz.sqlite3` },
+      })
+      const client = db.connection(connectionName)
+      await StaffUser.create(
+        {
+          login: 'urzednik9',
+          fullName: 'Test urzednik9',
+          email: 'urzednik9@testowa.localhost',
+          roles: ['clerk'],
+          unit: 'OR',
+          password: 'zielona łąka nad Wisłą',
+          isActive: true,
+        },
+        { connection: connectionName }
+      )
+      assert.equal((await client.from('staff_users').where('login', 'urzednik9')).length, 1)
 
-    const list = await runAce(['vpn:list'])
-    assert.match(
-      list.stdout,
-      new RegExp(`^\\s*${peer.id}  active\\s+10\\.77\\.0\\.2\\s+urzednik9\\s+laptop`, 'm')
-    )
+      const refused = await runAce(['vpn:add', '--staff', 'nikt', '--device', 'laptop'], env)
+      assert.equal(refused.exitCode, 1)
+      assert.include(refused.stderr, 'no staff member with login "nikt"')
 
-    const dumpFile = `${peersFile}.dump-test`
-    await writeFile(
-      dumpFile,
-      `cHJpdmF0ZQ==\t${SERVER.publicKey}\t51820\toff\n${peer.publicKey}\t(none)\t192.0.2.9:5555\t10.77.0.2/32\t${Math.floor(Date.now() / 1000) - 30}\t2048\t1024\t25\n`
-    )
-    const status = await runAce(['vpn:status', '--dump', dumpFile])
-    await rm(dumpFile)
-    assert.equal(status.exitCode, 0, status.stderr)
-    assert.match(
-      status.stdout,
-      /10\.77\.0\.2\/32\s+\d+ urzednik9\/laptop\s+handshake 3\d s ago\s+rx 2048 B\s+tx 1024 B/
-    )
+      const added = await runAce(
+        [
+          'vpn:add',
+          '--staff',
+          'urzednik9',
+          '--device',
+          'laptop',
+          '--expires',
+          '2099-12-31',
+          '--qr',
+        ],
+        env
+      )
+      assert.equal(added.exitCode, 0, added.stderr)
+      const privateKey = /^PrivateKey = (\S+)$/m.exec(added.stdout)?.[1] ?? ''
+      assert.include(added.stdout, 'Address = 10.77.0.2/32')
+      assert.include(added.stdout, `PublicKey = ${SERVER.publicKey}`)
+      assert.include(added.stdout, '█', 'the terminal QR code')
+      assert.notInclude(added.stderr, privateKey)
+      const peer = await client.from('appliance_vpn_peers').firstOrFail()
+      assert.equal(peer.public_key, publicKeyOf(privateKey))
+      assert.equal(peer.expires_at, '2099-12-31')
 
-    const revoked = await runAce(['vpn:revoke', String(peer.id)])
-    assert.equal(revoked.exitCode, 0, revoked.stderr)
-    assert.notInclude(await readFile(peersFile, 'utf8'), peer.publicKey)
-    const twice = await runAce(['vpn:revoke', String(peer.id)])
-    assert.equal(twice.exitCode, 1)
-    const applied = await runAce(['vpn:apply'])
-    assert.include(applied.stdout, `0 active peer(s) written to ${peersFile}`)
-  }).timeout(120_000)
+      const list = await runAce(['vpn:list'], env)
+      assert.match(
+        list.stdout,
+        new RegExp(`^\\s*${peer.id}  active\\s+10\\.77\\.0\\.2\\s+urzednik9\\s+laptop`, 'm')
+      )
+
+      const dumpFile = `${cliPeersFile}.dump-test`
+      await writeFile(
+        dumpFile,
+        `cHJpdmF0ZQ==\t${SERVER.publicKey}\t51820\toff\n${peer.public_key}\t(none)\t192.0.2.9:5555\t10.77.0.2/32\t${Math.floor(Date.now() / 1000) - 30}\t2048\t1024\t25\n`
+      )
+      const status = await runAce(['vpn:status', '--dump', dumpFile], env)
+      await rm(dumpFile)
+      assert.equal(status.exitCode, 0, status.stderr)
+      assert.match(
+        status.stdout,
+        /10\.77\.0\.2\/32\s+\d+ urzednik9\/laptop\s+handshake 3\d s ago\s+rx 2048 B\s+tx 1024 B/
+      )
+
+      const revoked = await runAce(['vpn:revoke', String(peer.id)], env)
+      assert.equal(revoked.exitCode, 0, revoked.stderr)
+      assert.notInclude(await readFile(cliPeersFile, 'utf8'), peer.public_key)
+      const twice = await runAce(['vpn:revoke', String(peer.id)], env)
+      assert.equal(twice.exitCode, 1)
+      const applied = await runAce(['vpn:apply'], env)
+      assert.include(applied.stdout, `0 active peer(s) written to ${cliPeersFile}`)
+    } finally {
+      if (db.manager.has(connectionName)) await db.manager.release(connectionName)
+      await rm(`${PROJECT_ROOT}${dataDir}`, { recursive: true, force: true })
+      await rm(`${PROJECT_ROOT}${dataDir}-keys`, { recursive: true, force: true })
+    }
+  })
+    .skip(process.env.DB_CONNECTION === 'pg', 'the subprocess needs its own SQLite database')
+    .timeout(120_000)
 })
