@@ -7,6 +7,7 @@ import { mkdir, readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import db from '@adonisjs/lucid/services/db'
 import type { Page } from 'playwright-core'
+import type { Assert } from '@japa/assert'
 import { PASSWORD, currentCode, resetSharedState } from '#tests/helpers'
 
 const ROOT = new URL('../../', import.meta.url)
@@ -159,4 +160,33 @@ export function collectConsoleErrors(page: Page): string[] {
   })
   page.on('pageerror', (error) => errors.push(error.message))
   return errors
+}
+
+/**
+ * Everything a page owes as it is now: axe clean, no raw template syntax left by
+ * a misplaced Edge tag, no browser console errors. Returns '' when clean; saves
+ * a screenshot when not (or with SCREENSHOTS=1).
+ */
+export async function auditPage(
+  page: Page,
+  name: string,
+  consoleErrors: string[]
+): Promise<string> {
+  const problems: string[] = []
+  const text = await page.locator('body').innerText()
+  const raw = text.match(/@!?[a-z.]+\(|\{\{|\}\}/gi)
+  if (raw) problems.push(`${name}: raw template syntax on the page: ${raw.join(', ')}`)
+  const violations = await axeViolations(page)
+  if (violations.length)
+    problems.push(describeViolations(`${name} (${new URL(page.url()).pathname})`, violations))
+  if (consoleErrors.length)
+    problems.push(`${name}: browser console errors:\n  ${consoleErrors.splice(0).join('\n  ')}`)
+  if (problems.length || shootingEnabled()) await screenshot(page, name)
+  return problems.join('\n')
+}
+
+/** Fails once with every page's problems listed. */
+export function assertClean(assert: Assert, reports: string[]) {
+  const failures = reports.filter(Boolean)
+  assert.isTrue(failures.length === 0, `\n${failures.join('\n')}`)
 }

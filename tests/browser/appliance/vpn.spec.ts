@@ -7,17 +7,13 @@ import { test } from '@japa/runner'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import db from '@adonisjs/lucid/services/db'
-import type { Page } from 'playwright-core'
 import vpnService, { generateKeyPair, publicKeyOf } from '#appliance/services/vpn'
 import { makeStaff, withOffice } from '#tests/helpers'
 import {
   andWaitForPage,
-  axeViolations,
+  auditPage,
   collectConsoleErrors,
-  describeViolations,
   emptyCoreTables,
-  screenshot,
-  shootingEnabled,
   staffSignInWithTotp,
   unique,
 } from '#tests/browser/support'
@@ -25,19 +21,6 @@ import {
 async function emptyVpnTables() {
   await db.from('appliance_vpn_peers').delete()
   await db.from('appliance_vpn_settings').delete()
-}
-
-async function audit(page: Page, name: string, consoleErrors: string[]) {
-  const violations = await axeViolations(page)
-  if (violations.length || consoleErrors.length || shootingEnabled()) await screenshot(page, name)
-  return [
-    violations.length ? describeViolations(name, violations) : '',
-    consoleErrors.length
-      ? `${name}: console errors:\n  ${consoleErrors.splice(0).join('\n  ')}`
-      : '',
-  ]
-    .filter(Boolean)
-    .join('\n')
 }
 
 test.group('Appliance / VPN page in the browser', (group) => {
@@ -63,7 +46,7 @@ test.group('Appliance / VPN page in the browser', (group) => {
     await staffSignInWithTotp(page, 'informatyk')
     await page.goto('/panel/admin/vpn')
     assert.equal(await page.locator('h1').textContent(), 'VPN dla pracowników')
-    const reports = [await audit(page, 'admin-vpn', consoleErrors)]
+    const reports = [await auditPage(page, 'admin-vpn', consoleErrors)]
 
     // Nothing chosen: the error summary names the field and links to it.
     await andWaitForPage(page, () =>
@@ -78,7 +61,7 @@ test.group('Appliance / VPN page in the browser', (group) => {
       await page.getByRole('link', { name: /^Podaj nazwę urządzenia/ }).getAttribute('href'),
       '#f-deviceName'
     )
-    reports.push(await audit(page, 'admin-vpn-errors', consoleErrors))
+    reports.push(await auditPage(page, 'admin-vpn-errors', consoleErrors))
 
     await page.getByLabel('Pracownik').selectOption(clerk)
     await page.getByLabel('Nazwa urządzenia').fill('laptop domowy')
@@ -90,7 +73,7 @@ test.group('Appliance / VPN page in the browser', (group) => {
       name: /Kod QR z konfiguracją VPN urządzenia „laptop domowy”/,
     })
     assert.isTrue(await qr.isVisible())
-    reports.push(await audit(page, 'admin-vpn-created', consoleErrors))
+    reports.push(await auditPage(page, 'admin-vpn-created', consoleErrors))
 
     const [download] = await Promise.all([
       page.waitForEvent('download'),
@@ -123,7 +106,7 @@ test.group('Appliance / VPN page in the browser', (group) => {
       await page.locator('.banner').first().textContent(),
       'Odwołano urządzenie „laptop domowy”'
     )
-    reports.push(await audit(page, 'admin-vpn-revoked', consoleErrors))
+    reports.push(await auditPage(page, 'admin-vpn-revoked', consoleErrors))
     const failures = reports.filter(Boolean)
     assert.isTrue(failures.length === 0, `\n${failures.join('\n')}`)
   }).timeout(120_000)

@@ -5,7 +5,6 @@
  * SCREENSHOTS=1 each page is saved in tmp/screenshots/.
  */
 import { test } from '@japa/runner'
-import type { Assert } from '@japa/assert'
 import type { Page } from 'playwright-core'
 import db from '@adonisjs/lucid/services/db'
 import { todayInWarsaw } from '#core/services/calendar'
@@ -15,35 +14,13 @@ import { makeStaff, withOffice } from '#tests/helpers'
 import { seedTaxRates, taxpayerWithDecision, type TaxpayerWithDecision } from '#tests/fees_fixtures'
 import {
   andWaitForPage,
-  axeViolations,
+  assertClean,
+  auditPage,
   collectConsoleErrors,
-  describeViolations,
   emptyCoreTables,
-  screenshot,
-  shootingEnabled,
   staffSignInWithTotp,
   unique,
 } from '#tests/browser/support'
-
-/** axe, raw template syntax and console errors on the page as it is now ('' when clean). */
-async function audit(page: Page, name: string, consoleErrors: string[]): Promise<string> {
-  const problems: string[] = []
-  const text = await page.locator('body').innerText()
-  const raw = text.match(/@!?[a-z.]+\(|\{\{|\}\}/gi)
-  if (raw) problems.push(`${name}: raw template syntax on the page: ${raw.join(', ')}`)
-  const violations = await axeViolations(page)
-  if (violations.length)
-    problems.push(describeViolations(`${name} (${new URL(page.url()).pathname})`, violations))
-  if (consoleErrors.length)
-    problems.push(`${name}: browser console errors:\n  ${consoleErrors.splice(0).join('\n  ')}`)
-  if (problems.length || shootingEnabled()) await screenshot(page, name)
-  return problems.join('\n')
-}
-
-function assertClean(assert: Assert, reports: string[]) {
-  const failures = reports.filter(Boolean)
-  assert.isTrue(failures.length === 0, `\n${failures.join('\n')}`)
-}
 
 /** The rows this group committed for its taxpayer, children first. */
 async function removeTaxpayer(taxpayerId: number) {
@@ -106,24 +83,24 @@ test.group('Browser / tax clerk: register and account card', (group) => {
         .click()
     )
     assert.match(page.url(), /\/panel\/podatki$/)
-    reports.push(await audit(page, 'fees-clerk-register', consoleErrors))
+    reports.push(await auditPage(page, 'fees-clerk-register', consoleErrors))
 
     await page.getByLabel('Szukaj podatnika').fill('pszczół')
     await andWaitForPage(page, () =>
       page.getByRole('button', { name: 'Szukaj', exact: true }).click()
     )
-    reports.push(await audit(page, 'fees-clerk-search', consoleErrors))
+    reports.push(await auditPage(page, 'fees-clerk-search', consoleErrors))
     await andWaitForPage(page, () =>
       page.getByRole('link', { name: 'Pszczółkowska Bożena' }).click()
     )
     assert.match(page.url(), new RegExp(`/panel/podatki/${account.taxpayer.id}$`))
     assert.include(await page.locator('h1').innerText(), 'Karta kontowa: Pszczółkowska Bożena')
-    reports.push(await audit(page, 'fees-clerk-card', consoleErrors))
+    reports.push(await auditPage(page, 'fees-clerk-card', consoleErrors))
     const before = await arrearsOnCard(page)
     assert.isAbove(before, 10_000)
 
     await andWaitForPage(page, () => page.getByRole('link', { name: 'Przyjmij wpłatę' }).click())
-    reports.push(await audit(page, 'fees-clerk-payment-form', consoleErrors))
+    reports.push(await auditPage(page, 'fees-clerk-payment-form', consoleErrors))
     await page.getByLabel('Kwota', { exact: true }).fill('100,00')
     /* A double click sends the form twice with the same token: one payment is booked. */
     await andWaitForPage(page, () =>
@@ -134,7 +111,7 @@ test.group('Browser / tax clerk: register and account card', (group) => {
     const after = await arrearsOnCard(page)
     assert.isBelow(after, before)
     assert.include(await page.locator('#statement-payments + *').innerText(), '100,00 zł')
-    reports.push(await audit(page, 'fees-clerk-card-after-payment', consoleErrors))
+    reports.push(await auditPage(page, 'fees-clerk-card-after-payment', consoleErrors))
 
     const payments = await db.from('fees_payments').where('taxpayer_id', account.taxpayer.id)
     assert.lengthOf(payments, 1)
@@ -177,14 +154,14 @@ test.group('Browser / tax clerk: register and account card', (group) => {
     for (const [name, url] of visits) {
       await page.goto(url)
       assert.equal(await page.locator('h1').count(), 1, url)
-      reports.push(await audit(page, name, consoleErrors))
+      reports.push(await auditPage(page, name, consoleErrors))
     }
 
     /* An empty submit: the error summary first, each message at its field. */
     await page.goto('/panel/podatki/nowy')
     await andWaitForPage(page, () => page.getByRole('button', { name: 'Zapisz' }).click())
     assert.include(await page.locator('.error-summary').innerText(), 'Pole „PESEL” jest wymagane.')
-    reports.push(await audit(page, 'fees-clerk-new-errors', consoleErrors))
+    reports.push(await auditPage(page, 'fees-clerk-new-errors', consoleErrors))
 
     await page.goto(`/panel/podatki/${id}/przedmioty/nowy`)
     await page.getByLabel('Podstawa opodatkowania').fill('sto')
@@ -193,7 +170,7 @@ test.group('Browser / tax clerk: register and account card', (group) => {
       await page.locator('.error-summary').innerText(),
       'Pole „Podstawa opodatkowania” musi zawierać liczbę'
     )
-    reports.push(await audit(page, 'fees-clerk-object-errors', consoleErrors))
+    reports.push(await auditPage(page, 'fees-clerk-object-errors', consoleErrors))
 
     await page.goto(`/panel/podatki/${id}/wplata`)
     await page.getByLabel('Kwota', { exact: true }).fill('-5')
@@ -202,7 +179,7 @@ test.group('Browser / tax clerk: register and account card', (group) => {
       await page.locator('.error-summary').innerText(),
       'Pole „Kwota” musi zawierać kwotę większą od zera'
     )
-    reports.push(await audit(page, 'fees-clerk-payment-errors', consoleErrors))
+    reports.push(await auditPage(page, 'fees-clerk-payment-errors', consoleErrors))
     assertClean(assert, reports)
   }).timeout(120_000)
 })

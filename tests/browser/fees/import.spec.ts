@@ -4,41 +4,17 @@
  * invalid rows skipped. axe-core on every page; with SCREENSHOTS=1 each page is saved.
  */
 import { test } from '@japa/runner'
-import type { Assert } from '@japa/assert'
-import type { Page } from 'playwright-core'
 import db from '@adonisjs/lucid/services/db'
 import { makeStaff, withOffice } from '#tests/helpers'
 import {
   andWaitForPage,
-  axeViolations,
+  assertClean,
+  auditPage,
   collectConsoleErrors,
-  describeViolations,
   emptyCoreTables,
-  screenshot,
-  shootingEnabled,
   staffSignIn,
   unique,
 } from '#tests/browser/support'
-
-/** axe, raw template syntax and console errors on the page as it is now ('' when clean). */
-async function audit(page: Page, name: string, consoleErrors: string[]): Promise<string> {
-  const problems: string[] = []
-  const text = await page.locator('body').innerText()
-  const raw = text.match(/@!?[a-z.]+\(|\{\{|\}\}/gi)
-  if (raw) problems.push(`${name}: raw template syntax on the page: ${raw.join(', ')}`)
-  const violations = await axeViolations(page)
-  if (violations.length)
-    problems.push(describeViolations(`${name} (${new URL(page.url()).pathname})`, violations))
-  if (consoleErrors.length)
-    problems.push(`${name}: browser console errors:\n  ${consoleErrors.splice(0).join('\n  ')}`)
-  if (problems.length || shootingEnabled()) await screenshot(page, name)
-  return problems.join('\n')
-}
-
-function assertClean(assert: Assert, reports: string[]) {
-  const failures = reports.filter(Boolean)
-  assert.isTrue(failures.length === 0, `\n${failures.join('\n')}`)
-}
 
 async function removeImported() {
   const imported = db.from('fees_taxpayers').where('external_id', 'like', 'E-%').select('id')
@@ -73,11 +49,11 @@ test.group('Browser / fees CSV import', (group) => {
     await staffSignIn(page, clerk)
     await page.goto('/panel/podatki/import')
     assert.equal(await page.locator('h1').innerText(), 'Import danych z poprzedniego systemu')
-    reports.push(await audit(page, 'fees-import-form', consoleErrors))
+    reports.push(await auditPage(page, 'fees-import-form', consoleErrors))
 
     await andWaitForPage(page, () => page.getByRole('button', { name: 'Importuj' }).click())
     assert.include(await page.locator('.error-summary').innerText(), 'Wybierz plik CSV')
-    reports.push(await audit(page, 'fees-import-form-error', consoleErrors))
+    reports.push(await auditPage(page, 'fees-import-form-error', consoleErrors))
 
     await page.getByLabel('Plik CSV').setInputFiles('tests/fixtures/fees/podatnicy-bledy.csv')
     await andWaitForPage(page, () => page.getByRole('button', { name: 'Importuj' }).click())
@@ -85,14 +61,14 @@ test.group('Browser / fees CSV import', (group) => {
     const errors = page.getByRole('table', { name: /Błędy/ })
     assert.include(await errors.innerText(), 'postal_code')
     assert.include(await page.locator('.banner').innerText(), 'Nic nie zostało zapisane')
-    reports.push(await audit(page, 'fees-import-report-errors', consoleErrors))
+    reports.push(await auditPage(page, 'fees-import-report-errors', consoleErrors))
 
     await page.goto('/panel/podatki/import')
     await page.getByLabel('Plik CSV').setInputFiles('tests/fixtures/fees/podatnicy-bledy.csv')
     await page.getByLabel(/Zaimportuj poprawne wiersze/).check()
     await andWaitForPage(page, () => page.getByRole('button', { name: 'Importuj' }).click())
     assert.include(await page.locator('.banner').innerText(), 'pominięto')
-    reports.push(await audit(page, 'fees-import-report-skipped', consoleErrors))
+    reports.push(await auditPage(page, 'fees-import-report-skipped', consoleErrors))
     const imported = await db.from('fees_taxpayers').where('external_id', 'like', 'E-%')
     assert.deepEqual(
       imported.map((row) => row.external_id),
@@ -107,7 +83,7 @@ test.group('Browser / fees CSV import', (group) => {
         .count(),
       2
     )
-    reports.push(await audit(page, 'fees-import-list', consoleErrors))
+    reports.push(await auditPage(page, 'fees-import-list', consoleErrors))
     assertClean(assert, reports)
   }).timeout(120_000)
 })

@@ -4,8 +4,6 @@
  * axe-core on every page; with SCREENSHOTS=1 each page is saved in tmp/screenshots/.
  */
 import { test } from '@japa/runner'
-import type { Assert } from '@japa/assert'
-import type { Page } from 'playwright-core'
 import db from '@adonisjs/lucid/services/db'
 import officeProfileService from '#core/services/office_profile_service'
 import { makeStaff, withOffice } from '#tests/helpers'
@@ -16,34 +14,13 @@ import {
 } from '#tests/fees_fixtures'
 import {
   andWaitForPage,
-  axeViolations,
+  assertClean,
+  auditPage,
   collectConsoleErrors,
-  describeViolations,
   emptyCoreTables,
-  screenshot,
-  shootingEnabled,
   staffSignIn,
   unique,
 } from '#tests/browser/support'
-
-async function audit(page: Page, name: string, consoleErrors: string[]): Promise<string> {
-  const problems: string[] = []
-  const body = await page.locator('body').innerText()
-  const raw = body.match(/@!?[a-z.]+\(|\{\{|\}\}/gi)
-  if (raw) problems.push(`${name}: raw template syntax on the page: ${raw.join(', ')}`)
-  const violations = await axeViolations(page)
-  if (violations.length)
-    problems.push(describeViolations(`${name} (${new URL(page.url()).pathname})`, violations))
-  if (consoleErrors.length)
-    problems.push(`${name}: browser console errors:\n  ${consoleErrors.splice(0).join('\n  ')}`)
-  if (problems.length || shootingEnabled()) await screenshot(page, name)
-  return problems.join('\n')
-}
-
-function assertClean(assert: Assert, reports: string[]) {
-  const failures = reports.filter(Boolean)
-  assert.isTrue(failures.length === 0, `\n${failures.join('\n')}`)
-}
 
 test.group('Browser / reminders (upomnienia)', (group) => {
   const login = unique('ksiegowa')
@@ -75,7 +52,7 @@ test.group('Browser / reminders (upomnienia)', (group) => {
     await staffSignIn(page, login)
     await page.goto('/panel/podatki/upomnienia')
     assert.equal(await page.locator('h1').textContent(), 'Upomnienia')
-    reports.push(await audit(page, 'fees-reminders-form', consoleErrors))
+    reports.push(await auditPage(page, 'fees-reminders-form', consoleErrors))
 
     await page.getByLabel('Stan zaległości na dzień').fill('2026-06-20')
     await page.getByLabel('Więcej niż tyle dni po terminie').fill('dużo')
@@ -85,12 +62,12 @@ test.group('Browser / reminders (upomnienia)', (group) => {
       await page.getByLabel('Więcej niż tyle dni po terminie').getAttribute('aria-invalid'),
       'true'
     )
-    reports.push(await audit(page, 'fees-reminders-errors', consoleErrors))
+    reports.push(await auditPage(page, 'fees-reminders-errors', consoleErrors))
 
     await page.getByLabel('Więcej niż tyle dni po terminie').fill('30')
     await andWaitForPage(page, () => page.getByRole('button', { name: 'Pokaż listę' }).click())
     assert.include(await page.locator('main').innerText(), 'Źródlana-Wężyk Zofia')
-    reports.push(await audit(page, 'fees-reminders-preview', consoleErrors))
+    reports.push(await auditPage(page, 'fees-reminders-preview', consoleErrors))
 
     await andWaitForPage(page, () =>
       page.getByRole('button', { name: /^Wystaw upomnienia/ }).click()
@@ -99,7 +76,7 @@ test.group('Browser / reminders (upomnienia)', (group) => {
     const main = await page.locator('main').innerText()
     assert.include(main, 'FN.3122.')
     assert.include(main, 'ul. Źródlana 7, 12-345 Testowo')
-    reports.push(await audit(page, 'fees-reminders-batch', consoleErrors))
+    reports.push(await auditPage(page, 'fees-reminders-batch', consoleErrors))
 
     await andWaitForPage(page, () =>
       page.getByRole('button', { name: /^Oznacz jako nadane/ }).click()
@@ -110,7 +87,7 @@ test.group('Browser / reminders (upomnienia)', (group) => {
       .where('taxpayer_id', account.taxpayer.id)
       .firstOrFail()
     assert.equal(reminder.status, 'posted')
-    reports.push(await audit(page, 'fees-reminders-posted', consoleErrors))
+    reports.push(await auditPage(page, 'fees-reminders-posted', consoleErrors))
     assertClean(assert, reports)
   }).timeout(120_000)
 })

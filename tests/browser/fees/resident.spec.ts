@@ -5,8 +5,7 @@
  * every new page; with SCREENSHOTS=1 each page is saved in tmp/screenshots/.
  */
 import { test } from '@japa/runner'
-import type { Assert } from '@japa/assert'
-import type { Locator, Page } from 'playwright-core'
+import type { Locator } from 'playwright-core'
 import db from '@adonisjs/lucid/services/db'
 import { todayInWarsaw } from '#core/services/calendar'
 import { formatMoney } from '#core/services/money'
@@ -22,39 +21,17 @@ import {
 } from '#tests/fees_fixtures'
 import {
   andWaitForPage,
-  axeViolations,
+  assertClean,
+  auditPage,
   collectConsoleErrors,
-  describeViolations,
   emptyCoreTables,
   residentSignIn,
-  screenshot,
-  shootingEnabled,
   unique,
 } from '#tests/browser/support'
-
-/** axe, raw template syntax and console errors on the page as it is now ('' when clean). */
-async function audit(page: Page, name: string, consoleErrors: string[]): Promise<string> {
-  const problems: string[] = []
-  const body = await page.locator('body').innerText()
-  const raw = body.match(/@!?[a-z.]+\(|\{\{|\}\}/gi)
-  if (raw) problems.push(`${name}: raw template syntax on the page: ${raw.join(', ')}`)
-  const violations = await axeViolations(page)
-  if (violations.length)
-    problems.push(describeViolations(`${name} (${new URL(page.url()).pathname})`, violations))
-  if (consoleErrors.length)
-    problems.push(`${name}: browser console errors:\n  ${consoleErrors.splice(0).join('\n  ')}`)
-  if (problems.length || shootingEnabled()) await screenshot(page, name)
-  return problems.join('\n')
-}
 
 async function textOf(locator: Locator) {
   const text = await locator.innerText()
   return text.trim()
-}
-
-function assertClean(assert: Assert, reports: string[]) {
-  const failures = reports.filter(Boolean)
-  assert.isTrue(failures.length === 0, `\n${failures.join('\n')}`)
 }
 
 test.group('Browser / Moje podatki i opłaty', (group) => {
@@ -109,7 +86,7 @@ test.group('Browser / Moje podatki i opłaty', (group) => {
     const reports: string[] = []
     await residentSignIn(page, email)
     assert.match(page.url(), /\/konto$/)
-    reports.push(await audit(page, 'fees-resident-dashboard', consoleErrors))
+    reports.push(await auditPage(page, 'fees-resident-dashboard', consoleErrors))
 
     await andWaitForPage(page, () =>
       page.locator('.account-bar').getByRole('link', { name: 'Moje podatki i opłaty' }).click()
@@ -117,7 +94,7 @@ test.group('Browser / Moje podatki i opłaty', (group) => {
     assert.match(page.url(), /\/konto\/podatki$/)
     assert.equal(await page.locator('h1').textContent(), 'Moje podatki i opłaty')
     assert.include(await page.locator('main').innerText(), 'Kod dostępu do e-BOK')
-    reports.push(await audit(page, 'fees-resident-empty', consoleErrors))
+    reports.push(await auditPage(page, 'fees-resident-empty', consoleErrors))
 
     /* A typo first: the error is on the field and in the summary. */
     await page.getByLabel('Kod dostępu').fill('abcd-efgh')
@@ -125,7 +102,7 @@ test.group('Browser / Moje podatki i opłaty', (group) => {
     assert.isTrue(await page.locator('.error-summary').isVisible())
     assert.equal(await page.getByLabel('Kod dostępu').getAttribute('aria-invalid'), 'true')
     assert.include(await page.locator('#f-kod-error').innerText(), 'XXXX-XXXX-XXXX')
-    reports.push(await audit(page, 'fees-resident-link-error', consoleErrors))
+    reports.push(await auditPage(page, 'fees-resident-link-error', consoleErrors))
 
     /* Then the code as people copy it: lower case, spaces. */
     await page.getByLabel('Kod dostępu').fill(account.accessCode.toLowerCase().replace(/-/g, ' '))
@@ -145,7 +122,7 @@ test.group('Browser / Moje podatki i opłaty', (group) => {
     assert.equal(await page.locator('[data-statement]').getAttribute('data-as-of'), today)
     assert.isTrue(await page.getByRole('img', { name: 'Kod QR do przelewu' }).isVisible())
     assert.isTrue(await page.getByRole('heading', { name: 'Jak zapłacić' }).isVisible())
-    reports.push(await audit(page, 'fees-resident-account', consoleErrors))
+    reports.push(await auditPage(page, 'fees-resident-account', consoleErrors))
 
     /* The same account on another day, through the date form. */
     await page.getByRole('textbox', { name: 'Stan konta na dzień' }).fill(`${year}-12-31`)
@@ -153,7 +130,7 @@ test.group('Browser / Moje podatki i opłaty', (group) => {
     assert.include(page.url(), `na-dzien=${year}-12-31`)
     const then = (await accountStatement(account.taxpayer.id, `${year}-12-31`))!
     assert.equal(await figure('interest'), formatMoney(then.totals.interestGr))
-    reports.push(await audit(page, 'fees-resident-account-as-of', consoleErrors))
+    reports.push(await auditPage(page, 'fees-resident-account-as-of', consoleErrors))
 
     const invalid = await page.goto(`/konto/podatki/${account.taxpayer.id}?na-dzien=${year}-02-30`)
     assert.equal(invalid?.status(), 422)
@@ -163,11 +140,11 @@ test.group('Browser / Moje podatki i opłaty', (group) => {
       []
     )
     assert.isTrue(await page.locator('.error-summary').isVisible())
-    reports.push(await audit(page, 'fees-resident-account-date-error', consoleErrors))
+    reports.push(await auditPage(page, 'fees-resident-account-date-error', consoleErrors))
 
     await page.goto('/konto/podatki')
     assert.include(await page.locator('table[data-accounts]').innerText(), 'Wiśniewska Halina')
-    reports.push(await audit(page, 'fees-resident-list', consoleErrors))
+    reports.push(await auditPage(page, 'fees-resident-list', consoleErrors))
     assertClean(assert, reports)
   })
 
@@ -183,21 +160,21 @@ test.group('Browser / Moje podatki i opłaty', (group) => {
     assert.equal(await textOf(inboxLink), 'Wiadomości (1 nieprzeczytana)')
     await andWaitForPage(page, () => inboxLink.click())
     assert.match(page.url(), /\/konto\/wiadomosci$/)
-    reports.push(await audit(page, 'resident-messages', consoleErrors))
+    reports.push(await auditPage(page, 'resident-messages', consoleErrors))
 
     await andWaitForPage(page, () =>
       page.getByRole('link', { name: `Upomnienie w sprawie podatku za ${year} r.` }).click()
     )
     assert.match(page.url(), new RegExp(`/konto/wiadomosci/${messageId}$`))
     assert.include(await page.locator('main').innerText(), 'Zapłać ją w ciągu 7 dni')
-    reports.push(await audit(page, 'resident-message', consoleErrors))
+    reports.push(await auditPage(page, 'resident-message', consoleErrors))
 
     await andWaitForPage(page, () =>
       page.getByRole('button', { name: 'Oznacz jako przeczytaną' }).click()
     )
     assert.match(page.url(), /\/konto\/wiadomosci$/)
     assert.equal(await textOf(inboxLink), 'Wiadomości')
-    reports.push(await audit(page, 'resident-messages-read', consoleErrors))
+    reports.push(await auditPage(page, 'resident-messages-read', consoleErrors))
     assertClean(assert, reports)
   })
 
@@ -223,6 +200,6 @@ test.group('Browser / Moje podatki i opłaty', (group) => {
       consoleErrors.splice(0).filter((line) => !line.includes('status of 429')),
       []
     )
-    assertClean(assert, [await audit(page, 'fees-resident-link-throttled', consoleErrors)])
+    assertClean(assert, [await auditPage(page, 'fees-resident-link-throttled', consoleErrors)])
   })
 })
