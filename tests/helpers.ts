@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
+import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import StaffUser from '#core/models/staff_user'
 import Resident from '#core/models/resident'
 import totp from '#core/services/totp'
@@ -161,4 +162,45 @@ export function runAce(args: string[], env: Record<string, string> = {}): Promis
       }
     )
   })
+}
+
+/** Lets a test rewrite audit entries past the database's append-only triggers (tamper tests, cleanup). */
+export async function disableAppendOnly(client: QueryClientContract = db.connection()) {
+  if (client.dialect.name === 'postgres') {
+    await client.rawQuery('ALTER TABLE audit_entries DISABLE TRIGGER audit_entries_no_update')
+  } else {
+    await client.rawQuery('DROP TRIGGER audit_entries_no_update')
+    await client.rawQuery('DROP TRIGGER audit_entries_no_delete')
+  }
+}
+
+/** Puts the append-only triggers back exactly as the migration made them. */
+export async function restoreAppendOnly(client: QueryClientContract = db.connection()) {
+  if (client.dialect.name === 'postgres') {
+    await client.rawQuery('ALTER TABLE audit_entries ENABLE TRIGGER audit_entries_no_update')
+  } else {
+    await client.rawQuery(`CREATE TRIGGER audit_entries_no_update BEFORE UPDATE ON audit_entries
+        BEGIN SELECT RAISE(ABORT, 'audit_entries is append-only'); END;`)
+    await client.rawQuery(`CREATE TRIGGER audit_entries_no_delete BEFORE DELETE ON audit_entries
+        BEGIN SELECT RAISE(ABORT, 'audit_entries is append-only'); END;`)
+  }
+}
+
+/** The id of the newest audit entry (0 when there is none). */
+export async function lastAuditId(): Promise<number> {
+  const row = await db.from('audit_entries').max('id as id').first()
+  return Number(row?.id ?? 0)
+}
+
+/**
+ * Removes the audit entries a test had to commit after `afterId` (another
+ * process had to read its rows), so later tests find the chain as it was.
+ */
+export async function removeCommittedAuditEntries(afterId: number) {
+  await disableAppendOnly()
+  try {
+    await db.from('audit_entries').where('id', '>', afterId).delete()
+  } finally {
+    await restoreAppendOnly()
+  }
 }

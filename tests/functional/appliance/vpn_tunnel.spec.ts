@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path'
 import db from '@adonisjs/lucid/services/db'
 import staffZone from '#core/services/staff_zone'
 import vpnService, { generateKeyPair, parseDump } from '#appliance/services/vpn'
-import { makeStaff } from '#tests/helpers'
+import { lastAuditId, makeStaff, removeCommittedAuditEntries } from '#tests/helpers'
 
 const ROOT = join(import.meta.dirname, '..', '..', '..')
 const NODE = join(ROOT, 'node_modules', '.bin', 'node')
@@ -89,6 +89,7 @@ test.group('Appliance / VPN tunnel', (group) => {
     const wgPort = 51820
     const children: ChildProcess[] = []
     const work = await mkdtemp(join(tmpdir(), 'ratusz-vpn-'))
+    let auditBefore: number | null = null
 
     try {
       /* Two namespaces and the "LAN" between them. */
@@ -119,6 +120,7 @@ test.group('Appliance / VPN tunnel', (group) => {
       )
 
       /* The administrator's part: settings and a clerk's laptop, through the service the page uses. */
+      auditBefore = await lastAuditId()
       const actor = { realm: 'system' as const, id: null, label: 'tunnel test' }
       await vpnService.saveSettings(
         {
@@ -286,6 +288,12 @@ test.group('Appliance / VPN tunnel', (group) => {
       }
       await run('ip', ['link', 'del', vethServer]).catch(() => {})
       await rm(work, { recursive: true, force: true })
+      /* The app in the other namespace had to read committed rows: take them out again. */
+      await db.from('appliance_vpn_peers').delete()
+      await db.from('appliance_vpn_settings').delete()
+      await db.from('staff_users').where('login', 'zdalny1').delete()
+      if (auditBefore !== null) await removeCommittedAuditEntries(auditBefore)
+      staffZone.invalidate()
     }
   })
     .skip(unavailable !== false, `VPN tunnel test skipped: ${unavailable}`)

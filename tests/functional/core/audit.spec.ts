@@ -4,11 +4,11 @@ import { rm } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
-import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import StaffUser from '#core/models/staff_user'
 import auditLog, { GENESIS_HASH, type AuditInput } from '#core/services/audit_log'
 import {
   PASSWORD,
+  disableAppendOnly,
   makeResident,
   makeStaff,
   resetSharedState,
@@ -65,20 +65,7 @@ async function recordSample() {
   return db.from('audit_entries').orderBy('id', 'asc')
 }
 
-function isPostgres(client: QueryClientContract = db.connection()) {
-  return client.dialect.name === 'postgres'
-}
-
 /** Switches the append-only triggers off inside the test transaction (rolled back afterwards). */
-async function disableAppendOnly(client: QueryClientContract = db.connection()) {
-  if (isPostgres(client)) {
-    await client.rawQuery('ALTER TABLE audit_entries DISABLE TRIGGER audit_entries_no_update')
-  } else {
-    await client.rawQuery('DROP TRIGGER audit_entries_no_update')
-    await client.rawQuery('DROP TRIGGER audit_entries_no_delete')
-  }
-}
-
 /** The rows of the table body, so the filter drop-down (which lists every action) does not count. */
 function tableBody(html: string) {
   return /<tbody>([\s\S]*?)<\/tbody>/.exec(html)?.[1] ?? ''
