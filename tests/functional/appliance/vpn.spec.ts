@@ -321,7 +321,8 @@ test.group('Appliance / VPN console commands', () => {
         },
         { connection: connectionName }
       )
-      assert.equal((await client.from('staff_users').where('login', 'urzednik9')).length, 1)
+      const created = await client.from('staff_users').where('login', 'urzednik9')
+      assert.lengthOf(created, 1)
 
       const refused = await runAce(['vpn:add', '--staff', 'nikt', '--device', 'laptop'], env)
       assert.equal(refused.exitCode, 1)
