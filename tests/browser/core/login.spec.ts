@@ -149,6 +149,9 @@ test.group('Keyboard and language', (group) => {
     if (shootingEnabled()) await screenshot(page, 'home-skip-link-focus')
 
     await page.keyboard.press('Enter')
+    /* Following a fragment link is asynchronous in Chromium: wait for it, a bounded wait. */
+    await page.waitForURL(/#main$/, { timeout: 5000 })
+    await page.waitForFunction(() => document.activeElement?.id === 'main', null, { timeout: 5000 })
     assert.match(page.url(), /#main$/)
     assert.equal(await focused(page), 'main#main.container.main')
     /* The next Tab continues inside the content, past the header navigation. */
