@@ -162,6 +162,7 @@ export const TAXPAYER_COLUMNS = [
   'location',
   'base',
   'valid_from',
+  'members',
 ] as const
 
 export const PAYMENT_COLUMNS = ['external_id', 'amount', 'paid_on', 'reference', 'title'] as const
@@ -178,6 +179,9 @@ const KIND_VALUES: Record<string, TaxpayerKind> = {
   'business': 'business',
   'firma': 'business',
   'osoba prawna': 'business',
+  'joint': 'joint',
+  'współwłasność': 'joint',
+  'wspolwlasnosc': 'joint',
 }
 
 const TAX_VALUES: Record<string, TaxKind> = {
@@ -202,7 +206,15 @@ const TAXPAYER_FIELDS = [
   'city',
   'email',
   'phone',
+  'members',
 ] as const
+
+/** The co-owners' identifiers in the `members` column: separated by commas or spaces. */
+function memberRefs(value: string): string[] {
+  return value.split(/[\s,]+/).filter(Boolean)
+}
+
+const EXTERNAL_ID = /^[\p{L}\p{N}._\/-]{1,60}$/u
 
 /** 'YYYY-MM-DD' or the Polish 'DD.MM.YYYY'; null when neither is a real date. */
 export function parseImportDate(value: string): string | null {
@@ -260,6 +272,8 @@ interface TaxpayerGroup {
   lines: number[]
   data: TaxpayerData
   objects: { line: number; data: TaxObjectData }[]
+  /** A joint taxpayer's co-owners, by their identifiers (in this file or already in the register). */
+  members: string[]
 }
 
 function checkLength(
@@ -281,16 +295,33 @@ function validateTaxpayerRow(
   issues: ImportIssue[]
   data: TaxpayerData | null
   object: TaxObjectData | null
+  members: string[]
 } {
   const issues: ImportIssue[] = []
   const add = (field: string, message: string) => issues.push({ line, field, message })
   const v = (field: string) => values[field] ?? ''
 
   if (!v('external_id')) add('external_id', 'Podaj identyfikator podatnika z poprzedniego systemu.')
-  else if (!/^[\p{L}\p{N}._\/-]{1,60}$/u.test(v('external_id')))
+  else if (!EXTERNAL_ID.test(v('external_id')))
     add('external_id', 'Identyfikator: najwyżej 60 liter, cyfr lub znaków . _ / -.')
   const kind = KIND_VALUES[v('kind').toLowerCase()]
-  if (!kind) add('kind', 'Rodzaj podatnika: „osoba” (osoba fizyczna) albo „firma”.')
+  if (!kind)
+    add('kind', 'Rodzaj podatnika: „osoba” (osoba fizyczna), „firma” albo „współwłasność”.')
+  const members = memberRefs(v('members'))
+  if (kind === 'joint') {
+    if (new Set(members).size < 2)
+      add('members', 'Współwłasność: podaj identyfikatory co najmniej dwóch współwłaścicieli.')
+    else if (members.includes(v('external_id')))
+      add('members', 'Współwłasność nie może być swoim własnym współwłaścicielem.')
+    else if (members.some((ref) => !EXTERNAL_ID.test(ref)))
+      add('members', 'Identyfikatory współwłaścicieli oddziel przecinkami, np. P-0001,P-0002.')
+    if (v('pesel') || v('nip'))
+      add(
+        v('pesel') ? 'pesel' : 'nip',
+        'Współwłasność nie ma własnego numeru PESEL ani NIP; podaje się je u współwłaścicieli.'
+      )
+  } else if (kind && members.length)
+    add('members', 'Kolumnę „members” wypełnia się tylko dla współwłasności.')
   if (!v('name')) add('name', 'Podaj nazwisko i imię albo nazwę podatnika.')
   checkLength(issues, line, values, 'name', 200)
   if (v('pesel') && !checkPesel(v('pesel')).valid)
@@ -357,7 +388,7 @@ function validateTaxpayerRow(
           phone: v('phone') || null,
           externalId: v('external_id'),
         }
-  return { issues, data, object }
+  return { issues, data, object, members: kind === 'joint' ? [...new Set(members)] : [] }
 }
 
 /**
@@ -402,6 +433,7 @@ function groupTaxpayers(table: Table) {
       lines: [],
       data: checked.data,
       objects: [],
+      members: checked.members,
     }
     group.lines.push(record.line)
     if (checked.object) group.objects.push({ line: record.line, data: checked.object })
@@ -434,6 +466,27 @@ function groupTaxpayers(table: Table) {
         })
         groups.delete(group.externalId)
       } else seen.set(value, group.externalId)
+    }
+  }
+  /*
+   * Co-owners named in this file must be individuals that passed; co-owners
+   * not in the file are looked up in the register when writing.
+   */
+  for (const group of [...groups.values()]) {
+    for (const ref of group.members) {
+      const member = groups.get(ref)
+      const problem = member
+        ? member.data.kind === 'individual'
+          ? null
+          : `Współwłaściciel „${ref}” nie jest osobą fizyczną.`
+        : firstValues.has(ref)
+          ? `Pominięto: współwłaściciel „${ref}” ma w pliku błędy.`
+          : null
+      if (problem) {
+        for (const line of group.lines) issues.push({ line, field: 'members', message: problem })
+        groups.delete(group.externalId)
+        break
+      }
     }
   }
   return { groups, issues }
@@ -482,7 +535,17 @@ async function writeTaxpayers(
   issues: ImportIssue[]
 ) {
   const counts = { created: 0, updated: 0, unchanged: 0, imported: 0 }
-  for (const group of groups.values()) {
+  /* Individuals first: a joint taxpayer needs its co-owners' register ids. */
+  const ordered = [...groups.values()].sort(
+    (a, b) => Number(a.data.kind === 'joint') - Number(b.data.kind === 'joint')
+  )
+  const written = new Map<string, number>()
+  for (const group of ordered) {
+    if (group.data.kind === 'joint') {
+      const memberIds = await coOwnerIds(trx, group, written, issues)
+      if (!memberIds) continue
+      group.data = { ...group.data, memberIds }
+    }
     const existing = await trx.from('fees_taxpayers').where('external_id', group.externalId).first()
     /* An entry typed in by hand with the same PESEL/NIP but no identifier is not overwritten. */
     for (const field of ['pesel', 'nip'] as const) {
@@ -508,7 +571,10 @@ async function writeTaxpayers(
     let changed = false
     if (existing) {
       taxpayerId = Number(existing.id)
-      if (!sameTaxpayer(existing, group.data)) {
+      if (
+        !sameTaxpayer(existing, group.data) ||
+        !(await sameMembers(trx, taxpayerId, group.data.memberIds ?? []))
+      ) {
         await taxpayers.update(taxpayerId, group.data, trx)
         changed = true
       }
@@ -547,8 +613,49 @@ async function writeTaxpayers(
     else if (changed) counts.updated++
     else counts.unchanged++
     counts.imported += group.lines.length
+    written.set(group.externalId, taxpayerId)
   }
   return counts
+}
+
+/**
+ * The register ids of a joint taxpayer's co-owners: written from this file a
+ * moment ago, or already in the register under that identifier. Null (with
+ * the reason in the report) when one of them is missing or not a person.
+ */
+async function coOwnerIds(
+  trx: TransactionClientContract,
+  group: TaxpayerGroup,
+  written: Map<string, number>,
+  issues: ImportIssue[]
+): Promise<number[] | null> {
+  const ids: number[] = []
+  for (const ref of group.members) {
+    const row = written.has(ref)
+      ? { id: written.get(ref), kind: 'individual' }
+      : await trx.from('fees_taxpayers').where('external_id', ref).select('id', 'kind').first()
+    const problem = !row
+      ? `Współwłaściciela „${ref}” nie ma w pliku ani w ewidencji (albo nie został zaimportowany).`
+      : row.kind !== 'individual'
+        ? `Współwłaściciel „${ref}” nie jest osobą fizyczną.`
+        : null
+    if (problem) {
+      for (const line of group.lines) issues.push({ line, field: 'members', message: problem })
+      return null
+    }
+    ids.push(Number(row!.id))
+  }
+  return ids
+}
+
+async function sameMembers(trx: TransactionClientContract, jointId: number, memberIds: number[]) {
+  const rows = await trx
+    .from('fees_taxpayer_members')
+    .where('joint_id', jointId)
+    .select('member_id')
+  const current = rows.map((row) => Number(row.member_id)).sort((a, b) => a - b)
+  const wanted = [...new Set(memberIds)].sort((a, b) => a - b)
+  return current.length === wanted.length && current.every((id, index) => id === wanted[index])
 }
 
 interface PaymentRow {

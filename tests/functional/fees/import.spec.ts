@@ -190,6 +190,71 @@ test.group('Fees / CSV import', (group) => {
     assert.equal(Number(house[0].base_e4), 140_0000)
   })
 
+  test('joint owners: the co-owners and their joint property; re-importing changes nothing', async ({
+    client,
+    assert,
+  }) => {
+    const clerk = await financeClerk()
+    const id = importIdFrom(await upload(client, clerk, `${FIXTURES}/wspolwlasnosc.csv`))
+    const { report } = await storedReport(id)
+    assert.deepEqual([report.written, report.created, report.issues.length], [true, 3, 0])
+    const joint = await db.from('fees_taxpayers').where('external_id', 'W-0101').firstOrFail()
+    assert.equal(joint.kind, 'joint')
+    const members = await db
+      .from('fees_taxpayer_members as m')
+      .join('fees_taxpayers as t', 't.id', 'm.member_id')
+      .where('m.joint_id', joint.id)
+      .orderBy('t.external_id')
+      .select('t.external_id')
+    assert.deepEqual(
+      members.map((row) => row.external_id),
+      ['P-0101', 'P-0102']
+    )
+    assert.equal(
+      await db
+        .from('fees_tax_objects')
+        .where('taxpayer_id', joint.id)
+        .count('* as n')
+        .firstOrFail()
+        .then((row) => Number(row.n)),
+      2
+    )
+
+    const again = await storedReport(
+      importIdFrom(await upload(client, clerk, `${FIXTURES}/wspolwlasnosc.csv`))
+    )
+    assert.deepEqual(
+      [again.report.created, again.report.updated, again.report.unchanged],
+      [0, 0, 3]
+    )
+    assert.equal(await countOf('fees_taxpayer_members'), 2)
+  })
+
+  test('a joint taxpayer whose co-owner is in neither the file nor the register: nothing is written', async ({
+    client,
+    assert,
+  }) => {
+    const clerk = await financeClerk()
+    const dir = await mkdtemp(join(tmpdir(), 'ratusz-import-'))
+    try {
+      const original = await readFile(`${FIXTURES}/wspolwlasnosc.csv`, 'utf8')
+      const text = original.replace('P-0101,P-0102', 'P-0101,P-0999')
+      await writeFile(join(dir, 'wspolwlasnosc.csv'), text)
+      const { report } = await storedReport(
+        importIdFrom(await upload(client, clerk, join(dir, 'wspolwlasnosc.csv')))
+      )
+      assert.isFalse(report.written)
+      assert.deepEqual(
+        report.issues.map((issue: any) => `${issue.line} ${issue.field}`),
+        ['4 members', '5 members']
+      )
+      assert.match(report.issues[0].message, /„P-0999” nie ma w pliku ani w ewidencji/)
+      assert.equal(await countOf('fees_taxpayers'), 0)
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
   test('payments and opening balances book once, by the document number', async ({
     client,
     assert,

@@ -160,6 +160,52 @@ test.group('Fees import / validation', () => {
   })
 })
 
+test.group('Fees import / joint owners', () => {
+  const JOINT = 'external_id;kind;name;pesel;members'
+
+  test('the joint fixture passes: two persons and their joint property', async ({ assert }) => {
+    const text = await readFile('tests/fixtures/fees/wspolwlasnosc.csv', 'utf8')
+    const result = validateTaxpayerCsv(text)
+    assert.deepEqual(result.issues, [])
+    assert.sameMembers(result.valid, ['P-0101', 'P-0102', 'W-0101'])
+  })
+
+  test('a joint taxpayer needs two co-owners, no PESEL of its own, and no member column elsewhere', ({
+    assert,
+  }) => {
+    assert.deepEqual(issuesOf(`${JOINT}\nW1;współwłasność;Nowakowie;;P1`), ['2 members'])
+    assert.deepEqual(issuesOf(`${JOINT}\nW1;współwłasność;Nowakowie;;P1,P1`), ['2 members'])
+    assert.deepEqual(issuesOf(`${JOINT}\nW1;współwłasność;Nowakowie;;W1,P2`), ['2 members'])
+    assert.deepEqual(issuesOf(`${JOINT}\nW1;współwłasność;Nowakowie;72031512344;P1,P2`), [
+      '2 pesel',
+    ])
+    assert.deepEqual(issuesOf(`${JOINT}\nP1;osoba;Nowak Jan;;P2,P3`), ['2 members'])
+    /* Co-owners outside the file are looked up in the register when writing. */
+    assert.deepEqual(issuesOf(`${JOINT}\nW1;współwłasność;Nowakowie;;P1 P2`), [])
+  })
+
+  test('a co-owner with errors in the file, or a business, leaves the joint taxpayer out', ({
+    assert,
+  }) => {
+    const result = validateTaxpayerCsv(
+      `${JOINT}\nP1;osoba;Nowak Jan;72031512345\nP2;osoba;Nowak Ewa\nW1;współwłasność;Nowakowie;;P1,P2`
+    )
+    assert.deepEqual(
+      result.issues.map((issue) => `${issue.line} ${issue.field}`),
+      ['2 pesel', '4 members']
+    )
+    assert.match(result.issues[1].message, /„P1” ma w pliku błędy/)
+    assert.deepEqual(result.valid, ['P2'])
+    const business = validateTaxpayerCsv(
+      'external_id;kind;name;nip;members\nF1;firma;Tartak;7391234561;\nP2;osoba;Nowak Ewa;;\nW1;współwłasność;Razem;;F1,P2'
+    )
+    assert.deepEqual(
+      business.issues.map((issue) => `${issue.line} ${issue.message}`),
+      ['4 Współwłaściciel „F1” nie jest osobą fizyczną.']
+    )
+  })
+})
+
 test.group('Fees import / rows with too many fields', () => {
   test('a row with more fields than the header is reported and never taken', ({ assert }) => {
     const result = validateTaxpayerCsv(
