@@ -14,6 +14,7 @@
  */
 import { performance } from 'node:perf_hooks'
 import { ratuszIgnitor } from '../bin/ignitor.js'
+import { SURNAMES } from '../app/core/services/polish_names.js'
 
 const TAXPAYERS = Number(process.env.BENCH_FEES_TAXPAYERS || 20_000)
 const AS_OF = '2026-11-24'
@@ -21,38 +22,6 @@ const YEAR = 2026
 const SEARCH_CALLS = 2000
 const SEARCH_CONCURRENCY = 20
 
-const SURNAMES = [
-  'Nowak',
-  'Kowalski',
-  'Wiśniewski',
-  'Wójcik',
-  'Kowalczyk',
-  'Kamiński',
-  'Lewandowski',
-  'Zieliński',
-  'Szymański',
-  'Woźniak',
-  'Dąbrowski',
-  'Kozłowski',
-  'Jankowski',
-  'Mazur',
-  'Kwiatkowski',
-  'Krawczyk',
-  'Piotrowski',
-  'Grabowski',
-  'Nowakowski',
-  'Pawłowski',
-  'Michalski',
-  'Król',
-  'Wieczorek',
-  'Jabłoński',
-  'Wróbel',
-  'Majewski',
-  'Olszewski',
-  'Stępień',
-  'Malinowski',
-  'Jaworski',
-]
 const FIRST = ['Jan', 'Anna', 'Piotr', 'Maria', 'Andrzej', 'Ewa', 'Tomasz', 'Zofia', 'Marek']
 const PREFIXES = ['now', 'kowal', 'wis', 'woj', 'kam', 'lew', 'zie', 'szy', 'maz', 'kr', 'p', 'ja']
 

@@ -8,6 +8,7 @@ import officeProfileService from '#core/services/office_profile_service'
 import totp from '#core/services/totp'
 import auditLog, { SYSTEM_ACTOR } from '#core/services/audit_log'
 import { DEMO_PASSWORD, type DemoContext } from '#core/services/demo_registry'
+import { FIRST_NAMES, SURNAMES, feminine } from '#core/services/polish_names'
 import type { StaffRole } from '#core/services/roles'
 
 /** A fixed demo secret so the printed key and `./ace demo:code` agree across restarts. */
@@ -73,58 +74,6 @@ const STAFF: {
   },
 ]
 
-const FIRST = [
-  'Jan',
-  'Anna',
-  'Piotr',
-  'Katarzyna',
-  'Krzysztof',
-  'Małgorzata',
-  'Andrzej',
-  'Agnieszka',
-  'Tomasz',
-  'Barbara',
-  'Paweł',
-  'Ewa',
-  'Michał',
-  'Zofia',
-  'Marek',
-  'Joanna',
-  'Grzegorz',
-  'Magdalena',
-  'Józef',
-  'Elżbieta',
-]
-const LAST = [
-  'Nowak',
-  'Kowalski',
-  'Wiśniewski',
-  'Wójcik',
-  'Kowalczyk',
-  'Kamiński',
-  'Lewandowski',
-  'Zieliński',
-  'Szymański',
-  'Woźniak',
-  'Dąbrowski',
-  'Kozłowski',
-  'Jankowski',
-  'Mazur',
-  'Kwiatkowski',
-  'Krawczyk',
-  'Piotrowski',
-  'Grabowski',
-  'Nowakowski',
-  'Pawłowski',
-]
-
-function feminine(last: string, first: string): string {
-  if (!first.endsWith('a')) return last
-  return last.endsWith('ski') || last.endsWith('cki') || last.endsWith('dzki')
-    ? last.slice(0, -1) + 'a'
-    : last
-}
-
 function ascii(text: string): string {
   return text
     .normalize('NFD')
@@ -182,8 +131,9 @@ export async function seedCoreDemo({ trx, scale, logins }: DemoContext) {
   const now = sqlTimestamp()
   const rows = []
   for (let i = 0; i < residentCount; i++) {
-    const first = FIRST[i % FIRST.length]
-    const last = feminine(LAST[(i * 7 + Math.floor(i / FIRST.length)) % LAST.length], first)
+    const first = FIRST_NAMES[i % FIRST_NAMES.length]
+    const surname = SURNAMES[(i * 7 + Math.floor(i / FIRST_NAMES.length)) % SURNAMES.length]
+    const last = first.endsWith('a') ? feminine(surname) : surname
     const email =
       i === 0
         ? 'mieszkaniec@przykladowa.localhost'

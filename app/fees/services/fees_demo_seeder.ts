@@ -16,6 +16,7 @@ import { assessFee } from '#fees/services/other_fees'
 import { fileWasteDeclaration } from '#fees/services/waste_fee'
 import { bookings } from '#fees/services/bookings'
 import { searchName, taxpayers, type TaxpayerKind } from '#fees/services/taxpayers'
+import { FEMALE_NAMES, MALE_NAMES, SURNAMES, feminine } from '#core/services/polish_names'
 
 /*
  * Demo figures for Gmina Przykładowa: rates of a typical rural resolution,
@@ -76,28 +77,6 @@ const VILLAGES = [
   { city: 'Brzozówka', postalCode: '12-347', streets: [] },
 ]
 
-const MEN = ['Jan', 'Piotr', 'Krzysztof', 'Andrzej', 'Tomasz', 'Paweł', 'Michał', 'Marek', 'Józef']
-const WOMEN = ['Anna', 'Katarzyna', 'Małgorzata', 'Agnieszka', 'Barbara', 'Ewa', 'Zofia', 'Joanna']
-const SURNAMES = [
-  'Nowak',
-  'Kowalski',
-  'Wiśniewski',
-  'Wójcik',
-  'Kowalczyk',
-  'Kamiński',
-  'Lewandowski',
-  'Zieliński',
-  'Szymański',
-  'Woźniak',
-  'Dąbrowski',
-  'Kozłowski',
-  'Mazur',
-  'Krawczyk',
-  'Sikora',
-  'Baran',
-  'Kubiak',
-  'Pietrzak',
-]
 const BUSINESSES = [
   'Usługi Transportowe',
   'Sklep Spożywczy',
@@ -120,10 +99,6 @@ function random(seed: number) {
     state = (state * 1_664_525 + 1_013_904_223) >>> 0
     return state / 2 ** 32
   }
-}
-
-function feminine(surname: string) {
-  return surname.endsWith('ski') || surname.endsWith('cki') ? surname.slice(0, -1) + 'a' : surname
 }
 
 /* The last digit that the checksum accepts (checked by the same code that validates input). */
@@ -302,7 +277,9 @@ function makeTaxpayers(count: number, offset: number): DemoTaxpayer[] {
     }
     const surname = SURNAMES[(index * 7 + Math.floor(index / 9)) % SURNAMES.length]
     const female = index % 2 === 1
-    const first = female ? WOMEN[index % WOMEN.length] : MEN[index % MEN.length]
+    const first = female
+      ? FEMALE_NAMES[index % FEMALE_NAMES.length]
+      : MALE_NAMES[index % MALE_NAMES.length]
     const own: DemoTaxpayer = {
       ...base,
       kind: 'individual',
@@ -315,7 +292,9 @@ function makeTaxpayers(count: number, offset: number): DemoTaxpayer[] {
     }
     if (index % 11 === 5) {
       /* Spouses own the house jointly; each is also a taxpayer in the register. */
-      const spouseFirst = female ? MEN[(index + 3) % MEN.length] : WOMEN[(index + 3) % WOMEN.length]
+      const spouseFirst = female
+        ? MALE_NAMES[(index + 3) % MALE_NAMES.length]
+        : FEMALE_NAMES[(index + 3) % FEMALE_NAMES.length]
       const spouse: DemoTaxpayer = {
         ...base,
         kind: 'individual',
