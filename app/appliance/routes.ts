@@ -2,8 +2,7 @@
  * Module appliance: the administrator's server pages (backups, diagnostics, VPN).
  */
 import router from '@adonisjs/core/services/router'
-import { middleware } from '#start/kernel'
-import { staffStack } from '#core/routes'
+import { signedInStaffStack } from '#core/routes'
 import staffZone from '#core/services/staff_zone'
 
 /* Clerks on the VPN belong to the staff zone once the VPN is set up. */
@@ -32,4 +31,4 @@ router
       .as('admin.vpn.revoke')
   })
   .prefix('/panel/admin')
-  .use([...staffStack(), middleware.setupDone(), middleware.staff()])
+  .use(signedInStaffStack())

@@ -37,6 +37,12 @@ export const webStack = () => [
 ]
 /** Staff pages: network zone first (cheap, and a 404 outside), then the web stack. */
 export const staffStack = () => [middleware.staffZone(), ...webStack(), middleware.bouncer()]
+/** Pages of a signed-in staff member, once the office is set up. */
+export const signedInStaffStack = () => [
+  ...staffStack(),
+  middleware.setupDone(),
+  middleware.staff(),
+]
 
 /* First run: office profile and first administrator, once. */
 router
@@ -96,7 +102,7 @@ router
       .where('id', router.matchers.number())
   })
   .prefix('/panel')
-  .use([...staffStack(), middleware.setupDone(), middleware.staff()])
+  .use(signedInStaffStack())
 
 /* Residents (e-BOK accounts) */
 router

@@ -1,7 +1,6 @@
 /* Waste-fee declarations and other fees of one taxpayer (pages beside the account card). */
 import router from '@adonisjs/core/services/router'
-import { middleware } from '#start/kernel'
-import { staffStack } from '#core/routes'
+import { signedInStaffStack } from '#core/routes'
 
 const WasteDeclarationsController = () => import('#fees/controllers/waste_declarations_controller')
 const FeeAssignmentsController = () => import('#fees/controllers/fee_assignments_controller')
@@ -27,4 +26,4 @@ router
       .where('id', number)
   })
   .prefix('/panel/podatki')
-  .use([...staffStack(), middleware.setupDone(), middleware.staff()])
+  .use(signedInStaffStack())

@@ -1,7 +1,6 @@
 /* The tax clerk's pages: taxpayer register, account card, objects, decisions, bookings. */
 import router from '@adonisjs/core/services/router'
-import { middleware } from '#start/kernel'
-import { staffStack } from '#core/routes'
+import { signedInStaffStack } from '#core/routes'
 
 const TaxpayersController = () => import('#fees/controllers/taxpayers_controller')
 const TaxObjectsController = () => import('#fees/controllers/tax_objects_controller')
@@ -100,4 +99,4 @@ router
       .where('id', number)
   })
   .prefix('/panel/podatki')
-  .use([...staffStack(), middleware.setupDone(), middleware.staff()])
+  .use(signedInStaffStack())

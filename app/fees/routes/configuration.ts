@@ -1,7 +1,6 @@
 /* The treasurer's rules as data: resolution rates, interest table and threshold, waste-fee rates, other fee types. */
 import router from '@adonisjs/core/services/router'
-import { middleware } from '#start/kernel'
-import { staffStack } from '#core/routes'
+import { signedInStaffStack } from '#core/routes'
 
 const TaxRatesController = () => import('#fees/controllers/configuration_tax_rates_controller')
 const InterestController = () => import('#fees/controllers/configuration_interest_controller')
@@ -55,4 +54,4 @@ router
       .where('id', number)
   })
   .prefix('/panel/podatki/konfiguracja')
-  .use([...staffStack(), middleware.setupDone(), middleware.staff()])
+  .use(signedInStaffStack())

@@ -1,6 +1,5 @@
 import router from '@adonisjs/core/services/router'
-import { middleware } from '#start/kernel'
-import { staffStack } from '#core/routes'
+import { signedInStaffStack } from '#core/routes'
 
 const DecisionDocumentsController = () => import('#fees/controllers/decision_documents_controller')
 
@@ -10,4 +9,4 @@ router
     router.get('/decyzje/:id/pdf', [DecisionDocumentsController, 'show']).as('fees.decisions.pdf')
   })
   .prefix('/panel/podatki')
-  .use([...staffStack(), middleware.setupDone(), middleware.staff()])
+  .use(signedInStaffStack())

@@ -1,7 +1,6 @@
 /* CSV import of the register and of payments from the previous system. */
 import router from '@adonisjs/core/services/router'
-import { middleware } from '#start/kernel'
-import { staffStack } from '#core/routes'
+import { signedInStaffStack } from '#core/routes'
 
 const ImportsController = () => import('#fees/controllers/imports_controller')
 
@@ -15,4 +14,4 @@ router
       .where('id', router.matchers.number())
   })
   .prefix('/panel/podatki/import')
-  .use([...staffStack(), middleware.setupDone(), middleware.staff()])
+  .use(signedInStaffStack())

@@ -1,7 +1,6 @@
 /* Reminders (upomnienia): preview, issue, batches with the list for posting, letters. */
 import router from '@adonisjs/core/services/router'
-import { middleware } from '#start/kernel'
-import { staffStack } from '#core/routes'
+import { signedInStaffStack } from '#core/routes'
 
 const RemindersController = () => import('#fees/controllers/reminders_controller')
 
@@ -20,4 +19,4 @@ router
       .where('id', router.matchers.number())
   })
   .prefix('/panel/podatki/upomnienia')
-  .use([...staffStack(), middleware.setupDone(), middleware.staff()])
+  .use(signedInStaffStack())

@@ -1,6 +1,5 @@
 import router from '@adonisjs/core/services/router'
-import { middleware } from '#start/kernel'
-import { staffStack } from '#core/routes'
+import { signedInStaffStack } from '#core/routes'
 
 const ReportsController = () => import('#fees/controllers/reports_controller')
 
@@ -11,4 +10,4 @@ router
     router.get('/zestawienie-dzienne', [ReportsController, 'daily']).as('fees.reports.daily')
   })
   .prefix('/panel/podatki')
-  .use([...staffStack(), middleware.setupDone(), middleware.staff()])
+  .use(signedInStaffStack())
