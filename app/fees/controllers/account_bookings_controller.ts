@@ -63,25 +63,25 @@ export default class AccountBookingsController {
         staffId: ctx.auth.use('staff').user?.id ?? null,
       })
     } catch (error) {
-      if (error instanceof BookingError)
-        return backWithFieldError(ctx, fieldOf(error.field), error.message)
-      throw error
+      return refusedBooking(ctx, error)
     }
     if (booked.taxpayerId !== taxpayer.id) notFound()
-    if (booked.created) {
-      await auditLog.recordFromRequest(ctx, {
-        action: 'fees.payment_booked',
-        subjectType: 'fees_payment',
-        subjectId: booked.paymentId,
-        details: { taxpayerId: taxpayer.id, amountGr: Number(data.amount), paidOn: data.paidOn },
-      })
-      flashSuccess(ctx, 'Zaksięgowano wpłatę.')
-    } else {
-      ctx.session.flash('notification', {
-        type: 'info',
-        message: 'Ta wpłata została już zaksięgowana (formularz wysłano ponownie).',
-      })
-    }
+    if (booked.created)
+      return doneOnCard(
+        ctx,
+        taxpayer.id,
+        {
+          action: 'fees.payment_booked',
+          subjectType: 'fees_payment',
+          subjectId: booked.paymentId,
+          details: { taxpayerId: taxpayer.id, amountGr: Number(data.amount), paidOn: data.paidOn },
+        },
+        'Zaksięgowano wpłatę.'
+      )
+    ctx.session.flash('notification', {
+      type: 'info',
+      message: 'Ta wpłata została już zaksięgowana (formularz wysłano ponownie).',
+    })
     return ctx.response.redirect().toRoute('fees.taxpayers.show', { id: taxpayer.id })
   }
 
@@ -114,18 +114,23 @@ export default class AccountBookingsController {
         staffId: ctx.auth.use('staff').user?.id ?? null,
       })
     } catch (error) {
-      if (error instanceof BookingError)
-        return backWithFieldError(ctx, fieldOf(error.field), error.message)
-      throw error
+      return refusedBooking(ctx, error)
     }
-    await auditLog.recordFromRequest(ctx, {
-      action: 'fees.installment_written_off',
-      subjectType: 'fees_installment',
-      subjectId: Number(installment.id),
-      details: { taxpayerId: taxpayer.id, amountGr: Number(data.amount), bookedOn: data.bookedOn },
-    })
-    flashSuccess(ctx, 'Zaksięgowano odpis raty.')
-    return ctx.response.redirect().toRoute('fees.taxpayers.show', { id: taxpayer.id })
+    return doneOnCard(
+      ctx,
+      taxpayer.id,
+      {
+        action: 'fees.installment_written_off',
+        subjectType: 'fees_installment',
+        subjectId: Number(installment.id),
+        details: {
+          taxpayerId: taxpayer.id,
+          amountGr: Number(data.amount),
+          bookedOn: data.bookedOn,
+        },
+      },
+      'Zaksięgowano odpis raty.'
+    )
   }
 
   async refundForm(ctx: HttpContext) {
@@ -155,18 +160,19 @@ export default class AccountBookingsController {
         staffId: ctx.auth.use('staff').user?.id ?? null,
       })
     } catch (error) {
-      if (error instanceof BookingError)
-        return backWithFieldError(ctx, fieldOf(error.field), error.message)
-      throw error
+      return refusedBooking(ctx, error)
     }
-    await auditLog.recordFromRequest(ctx, {
-      action: 'fees.overpayment_refunded',
-      subjectType: 'fees_taxpayer',
-      subjectId: taxpayer.id,
-      details: { amountGr: Number(data.amount), bookedOn: data.bookedOn },
-    })
-    flashSuccess(ctx, 'Zaksięgowano zwrot nadpłaty.')
-    return ctx.response.redirect().toRoute('fees.taxpayers.show', { id: taxpayer.id })
+    return doneOnCard(
+      ctx,
+      taxpayer.id,
+      {
+        action: 'fees.overpayment_refunded',
+        subjectType: 'fees_taxpayer',
+        subjectId: taxpayer.id,
+        details: { amountGr: Number(data.amount), bookedOn: data.bookedOn },
+      },
+      'Zaksięgowano zwrot nadpłaty.'
+    )
   }
 
   /** Links a resident's e-BOK account after the clerk checked the person's identity at the desk. */
@@ -187,14 +193,17 @@ export default class AccountBookingsController {
       )
     const staffId = ctx.auth.use('staff').user?.id ?? null
     await taxpayers.link(taxpayer.id, resident.id, 'clerk', staffId)
-    await auditLog.recordFromRequest(ctx, {
-      action: 'fees.resident_linked',
-      subjectType: 'fees_taxpayer',
-      subjectId: taxpayer.id,
-      details: { residentId: resident.id },
-    })
-    flashSuccess(ctx, `Połączono konto e-BOK ${resident.email} z kontem podatnika.`)
-    return ctx.response.redirect().toRoute('fees.taxpayers.show', { id: taxpayer.id })
+    return doneOnCard(
+      ctx,
+      taxpayer.id,
+      {
+        action: 'fees.resident_linked',
+        subjectType: 'fees_taxpayer',
+        subjectId: taxpayer.id,
+        details: { residentId: resident.id },
+      },
+      `Połączono konto e-BOK ${resident.email} z kontem podatnika.`
+    )
   }
 
   async unlink(ctx: HttpContext) {
@@ -204,14 +213,17 @@ export default class AccountBookingsController {
       messagesProvider: clerkMessages,
     })
     await taxpayers.unlink(taxpayer.id, residentId)
-    await auditLog.recordFromRequest(ctx, {
-      action: 'fees.resident_unlinked',
-      subjectType: 'fees_taxpayer',
-      subjectId: taxpayer.id,
-      details: { residentId },
-    })
-    flashSuccess(ctx, 'Odłączono konto e-BOK.')
-    return ctx.response.redirect().toRoute('fees.taxpayers.show', { id: taxpayer.id })
+    return doneOnCard(
+      ctx,
+      taxpayer.id,
+      {
+        action: 'fees.resident_unlinked',
+        subjectType: 'fees_taxpayer',
+        subjectId: taxpayer.id,
+        details: { residentId },
+      },
+      'Odłączono konto e-BOK.'
+    )
   }
 }
 
@@ -220,6 +232,25 @@ async function installmentOr404(ctx: HttpContext) {
     (await db.from('fees_installments').where('id', idParam(ctx)).first()) ?? notFound()
   const taxpayer = (await taxpayers.find(Number(installment.taxpayer_id))) ?? notFound()
   return { installment, taxpayer }
+}
+
+/** Audit entry, success message, back to the account card. */
+async function doneOnCard(
+  ctx: HttpContext,
+  taxpayerId: number,
+  entry: Parameters<typeof auditLog.recordFromRequest>[1],
+  message: string
+) {
+  await auditLog.recordFromRequest(ctx, entry)
+  flashSuccess(ctx, message)
+  return ctx.response.redirect().toRoute('fees.taxpayers.show', { id: taxpayerId })
+}
+
+/** A booking the ledger refuses goes back to the form with the message on its field. */
+function refusedBooking(ctx: HttpContext, error: unknown) {
+  if (error instanceof BookingError)
+    return backWithFieldError(ctx, fieldOf(error.field), error.message)
+  throw error
 }
 
 /* Service field names that are not form fields are shown on the amount. */
