@@ -23,9 +23,7 @@ import {
   jointLiabilitySentence,
   printAddressee,
   printPaymentBlock,
-  readDocument,
-  removeDocument,
-  storeDocument,
+  keptDocument,
   taxAuthority,
 } from '#fees/services/letters'
 
@@ -86,18 +84,14 @@ export async function decisionPdf(
 ): Promise<Buffer> {
   const assessment = await db.from('fees_assessments').where('id', assessmentId).first()
   if (!assessment) throw new DecisionNotFoundError(assessmentId)
-  if (!options.regenerate) {
-    const stored = await readDocument(assessment.pdf_path)
-    if (stored) return stored
-  }
-  const pdf = await renderDecision(assessment)
-  const path = await storeDocument('decisions', pdf)
-  await db
-    .from('fees_assessments')
-    .where('id', assessmentId)
-    .update({ pdf_path: path, updated_at: new Date() })
-  await removeDocument(assessment.pdf_path)
-  return pdf
+  return keptDocument({
+    folder: 'decisions',
+    table: 'fees_assessments',
+    row: assessment,
+    regenerate: options.regenerate,
+    render: () => renderDecision(assessment),
+    touch: { updated_at: new Date() },
+  })
 }
 
 async function renderDecision(assessment: any): Promise<Buffer> {

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { dirname, join, normalize, sep } from 'node:path'
+import db from '@adonisjs/lucid/services/db'
 import ratuszConfig from '#config/ratusz'
 import { formatNrb } from '#core/services/formatting'
 import { formatMoney } from '#core/services/money'
@@ -131,4 +132,33 @@ export async function readDocument(relative: string | null): Promise<Buffer | nu
 export async function removeDocument(relative: string | null) {
   const path = relative ? absolutePath(relative) : null
   if (path) await rm(path, { force: true })
+}
+
+/**
+ * A letter kept with its row: the stored file, or printed again when it is
+ * missing or `regenerate` asks for it; the new file is stored, the row names
+ * it, and only then the old file goes.
+ */
+export async function keptDocument(options: {
+  folder: 'decisions' | 'reminders'
+  table: string
+  row: { id: number | string; pdf_path: string | null }
+  regenerate?: boolean
+  render: () => Promise<Buffer>
+  /** Columns to update together with the path (e.g. updated_at). */
+  touch?: Record<string, unknown>
+}): Promise<Buffer> {
+  const { row } = options
+  if (!options.regenerate) {
+    const stored = await readDocument(row.pdf_path)
+    if (stored) return stored
+  }
+  const pdf = await options.render()
+  const path = await storeDocument(options.folder, pdf)
+  await db
+    .from(options.table)
+    .where('id', row.id)
+    .update({ ...options.touch, pdf_path: path })
+  await removeDocument(row.pdf_path)
+  return pdf
 }

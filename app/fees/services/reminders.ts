@@ -22,7 +22,7 @@ import {
   jointLiabilitySentence,
   printAddressee,
   printPaymentBlock,
-  readDocument,
+  keptDocument,
   removeDocument,
   storeDocument,
   taxAuthority,
@@ -545,10 +545,17 @@ export async function reminderPdf(
 ): Promise<Buffer> {
   const reminder = await db.from('fees_reminders').where('id', reminderId).first()
   if (!reminder) throw new ReminderNotFoundError(reminderId)
-  if (!options.regenerate) {
-    const stored = await readDocument(reminder.pdf_path)
-    if (stored) return stored
-  }
+  return keptDocument({
+    folder: 'reminders',
+    table: 'fees_reminders',
+    row: reminder,
+    regenerate: options.regenerate,
+    render: () => printReminder(reminderId, reminder),
+  })
+}
+
+/** Prints a reminder letter again from the ledger as of its date. */
+async function printReminder(reminderId: number, reminder: any): Promise<Buffer> {
   const taxpayerId = Number(reminder.taxpayer_id)
   const ids = parseIds(String(reminder.installment_ids))
   const [taxpayer, office, ledger, numbers] = await Promise.all([
@@ -563,7 +570,7 @@ export async function reminderPdf(
   ])
   if (!taxpayer || !office) throw new ReminderNotFoundError(reminderId)
   const numberOf = new Map(numbers.map((row) => [Number(row.id), String(row.number)]))
-  const pdf = await renderReminder({
+  return renderReminder({
     number: reminder.number,
     issuedOn: reminder.issued_on,
     office,
@@ -584,10 +591,6 @@ export async function reminderPdf(
     interestGr: Number(reminder.interest_gr),
     costGr: Number(reminder.cost_gr),
   })
-  const path = await storeDocument('reminders', pdf)
-  await db.from('fees_reminders').where('id', reminderId).update({ pdf_path: path })
-  await removeDocument(reminder.pdf_path)
-  return pdf
 }
 
 /** The list for posting (zestawienie do wysyłki) of a batch. */
