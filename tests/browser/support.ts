@@ -6,7 +6,7 @@
 import { mkdir, readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import db from '@adonisjs/lucid/services/db'
-import type { Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import type { Assert } from '@japa/assert'
 import { PASSWORD, currentCode, resetSharedState } from '#tests/helpers'
 
@@ -183,6 +183,27 @@ export async function auditPage(
     problems.push(`${name}: browser console errors:\n  ${consoleErrors.splice(0).join('\n  ')}`)
   if (problems.length || shootingEnabled()) await screenshot(page, name)
   return problems.join('\n')
+}
+
+/**
+ * A new page and its checks: `audit(name)` after each screen worth checking,
+ * `done(assert)` at the end fails once with every screen's problems listed.
+ */
+export async function checkedPage(context: BrowserContext) {
+  const page = await context.newPage()
+  const consoleErrors = collectConsoleErrors(page)
+  const reports: string[] = []
+  return {
+    page,
+    /** What the page logged since the last audit; a test may take out an error it expects. */
+    consoleErrors,
+    async audit(name: string) {
+      reports.push(await auditPage(page, name, consoleErrors))
+    },
+    done(assert: Assert) {
+      assertClean(assert, reports)
+    },
+  }
 }
 
 /** Fails once with every page's problems listed. */

@@ -11,11 +11,10 @@ import vpnService, { generateKeyPair, publicKeyOf } from '#appliance/services/vp
 import { makeStaff, withOffice } from '#tests/helpers'
 import {
   andWaitForPage,
-  auditPage,
-  collectConsoleErrors,
   emptyCoreTables,
   staffSignInWithTotp,
   unique,
+  checkedPage,
 } from '#tests/browser/support'
 
 async function emptyVpnTables() {
@@ -41,12 +40,12 @@ test.group('Appliance / VPN page in the browser', (group) => {
   })
 
   test('add a device, scan or download once, revoke', async ({ browserContext, assert }) => {
-    const page = await browserContext.newPage()
-    const consoleErrors = collectConsoleErrors(page)
+    const checks = await checkedPage(browserContext)
+    const page = checks.page
     await staffSignInWithTotp(page, 'informatyk')
     await page.goto('/panel/admin/vpn')
     assert.equal(await page.locator('h1').textContent(), 'VPN dla pracowników')
-    const reports = [await auditPage(page, 'admin-vpn', consoleErrors)]
+    await checks.audit('admin-vpn')
 
     // Nothing chosen: the error summary names the field and links to it.
     await andWaitForPage(page, () =>
@@ -54,14 +53,14 @@ test.group('Appliance / VPN page in the browser', (group) => {
     )
     assert.isTrue(await page.locator('.error-summary').isVisible())
     /* The browser logs the 422 of a refused form as a console error: expected here, nothing else is. */
-    const refused = consoleErrors.findIndex((e) => e.includes('status of 422'))
+    const refused = checks.consoleErrors.findIndex((e) => e.includes('status of 422'))
     assert.isAtLeast(refused, 0)
-    consoleErrors.splice(refused, 1)
+    checks.consoleErrors.splice(refused, 1)
     assert.equal(
       await page.getByRole('link', { name: /^Podaj nazwę urządzenia/ }).getAttribute('href'),
       '#f-deviceName'
     )
-    reports.push(await auditPage(page, 'admin-vpn-errors', consoleErrors))
+    await checks.audit('admin-vpn-errors')
 
     await page.getByLabel('Pracownik').selectOption(clerk)
     await page.getByLabel('Nazwa urządzenia').fill('laptop domowy')
@@ -73,7 +72,7 @@ test.group('Appliance / VPN page in the browser', (group) => {
       name: /Kod QR z konfiguracją VPN urządzenia „laptop domowy”/,
     })
     assert.isTrue(await qr.isVisible())
-    reports.push(await auditPage(page, 'admin-vpn-created', consoleErrors))
+    await checks.audit('admin-vpn-created')
 
     const [download] = await Promise.all([
       page.waitForEvent('download'),
@@ -106,8 +105,7 @@ test.group('Appliance / VPN page in the browser', (group) => {
       await page.locator('.banner').first().textContent(),
       'Odwołano urządzenie „laptop domowy”'
     )
-    reports.push(await auditPage(page, 'admin-vpn-revoked', consoleErrors))
-    const failures = reports.filter(Boolean)
-    assert.isTrue(failures.length === 0, `\n${failures.join('\n')}`)
+    await checks.audit('admin-vpn-revoked')
+    checks.done(assert)
   }).timeout(120_000)
 })

@@ -4,48 +4,16 @@
  * page checked is also saved as a full-page PNG in tmp/screenshots/.
  */
 import { test } from '@japa/runner'
-import type { Assert } from '@japa/assert'
-import type { Page } from 'playwright-core'
 import { makeResident, makeStaff, withOffice } from '#tests/helpers'
 import {
   andWaitForPage,
-  axeViolations,
-  collectConsoleErrors,
-  describeViolations,
   emptyCoreTables,
   residentSignIn,
-  screenshot,
-  shootingEnabled,
   staffSignIn,
   staffSignInWithTotp,
   unique,
+  checkedPage,
 } from '#tests/browser/support'
-
-/**
- * axe on the page as it is now; returns a readable report ('' when clean). The
- * page is saved to tmp/screenshots/<name>.png when it fails or with SCREENSHOTS=1.
- */
-async function audit(page: Page, name: string, consoleErrors: string[]): Promise<string> {
-  const violations = await axeViolations(page)
-  const problems: string[] = []
-  /* Template syntax that reached the page: an Edge tag not on a line of its own, say. */
-  const text = await page.locator('body').innerText()
-  const raw = text.match(/@!?[a-z.]+\(|\{\{|\}\}/gi)
-  if (raw) problems.push(`${name}: raw template syntax on the page: ${raw.join(', ')}`)
-  if (violations.length)
-    problems.push(describeViolations(`${name} (${new URL(page.url()).pathname})`, violations))
-  if (consoleErrors.length)
-    problems.push(
-      `${name}: browser console errors (CSP?):\n  ${consoleErrors.splice(0).join('\n  ')}`
-    )
-  if (problems.length || shootingEnabled()) await screenshot(page, name)
-  return problems.join('\n')
-}
-
-function assertClean(assert: Assert, reports: string[]) {
-  const failures = reports.filter(Boolean)
-  assert.isTrue(failures.length === 0, `\n${failures.join('\n')}`)
-}
 
 /* The wizard only exists while there is no office and no administrator: this group empties the tables. */
 test.group('Accessibility / setup wizard on an empty database', (group) => {
@@ -55,12 +23,12 @@ test.group('Accessibility / setup wizard on an empty database', (group) => {
   })
 
   test('the setup wizard, empty and after an empty submit', async ({ browserContext, assert }) => {
-    const page = await browserContext.newPage()
-    const consoleErrors = collectConsoleErrors(page)
+    const checks = await checkedPage(browserContext)
+    const page = checks.page
     await page.goto('/panel')
     assert.match(page.url(), /\/setup$/)
     assert.equal(await page.locator('h1').textContent(), 'Pierwsze uruchomienie Ratusza')
-    const reports = [await audit(page, 'setup', consoleErrors)]
+    await checks.audit('setup')
 
     await andWaitForPage(page, () =>
       page.getByRole('button', { name: 'Zapisz i zakończ konfigurację' }).click()
@@ -68,8 +36,8 @@ test.group('Accessibility / setup wizard on an empty database', (group) => {
     assert.match(page.url(), /\/setup$/)
     assert.isTrue(await page.locator('.error-summary').isVisible())
     assert.isAbove(await page.locator('.field--error').count(), 3)
-    reports.push(await audit(page, 'setup-errors', consoleErrors))
-    assertClean(assert, reports)
+    await checks.audit('setup-errors')
+    checks.done(assert)
   })
 })
 
@@ -103,43 +71,41 @@ test.group('Accessibility / public, staff and resident pages', (group) => {
       { name: 'resident-register', url: '/konto/rejestracja', h1: 'Załóż konto w e-BOK' },
       { name: 'resident-forgot', url: '/konto/przypomnij-haslo', h1: '' },
     ]
-    const page = await browserContext.newPage()
-    const consoleErrors = collectConsoleErrors(page)
-    const reports: string[] = []
+    const checks = await checkedPage(browserContext)
+    const page = checks.page
     for (const entry of pages) {
       const response = await page.goto(entry.url)
       assert.equal(response?.status(), 200, entry.url)
       assert.equal(await page.locator('html').getAttribute('lang'), 'pl', entry.url)
       assert.equal(await page.locator('h1').count(), 1, `${entry.url}: one h1`)
       assert.include(await page.locator('h1').textContent(), entry.h1)
-      reports.push(await audit(page, entry.name, consoleErrors))
+      await checks.audit(entry.name)
     }
-    assertClean(assert, reports)
+    checks.done(assert)
   })
 
   test('the staff dashboard and password page after signing in through the form', async ({
     browserContext,
     assert,
   }) => {
-    const page = await browserContext.newPage()
-    const consoleErrors = collectConsoleErrors(page)
+    const checks = await checkedPage(browserContext)
+    const page = checks.page
     await staffSignIn(page, clerk)
     assert.match(page.url(), /\/panel$/)
     assert.include(await page.locator('h1').textContent(), 'Dzień dobry')
-    const reports = [await audit(page, 'staff-dashboard', consoleErrors)]
+    await checks.audit('staff-dashboard')
     await page.goto('/panel/haslo')
-    reports.push(await audit(page, 'staff-password', consoleErrors))
-    assertClean(assert, reports)
+    await checks.audit('staff-password')
+    checks.done(assert)
   })
 
   test('the administration pages of an administrator signed in with TOTP', async ({
     browserContext,
     assert,
   }) => {
-    const page = await browserContext.newPage()
-    const consoleErrors = collectConsoleErrors(page)
+    const checks = await checkedPage(browserContext)
+    const page = checks.page
     await staffSignInWithTotp(page, 'informatyk')
-    const reports: string[] = []
     for (const [path, name] of [
       ['/panel/admin/urzad', 'admin-office'],
       ['/panel/admin/pracownicy', 'admin-staff'],
@@ -149,26 +115,27 @@ test.group('Accessibility / public, staff and resident pages', (group) => {
     ]) {
       const response = await page.goto(path)
       assert.equal(response?.status(), 200, path)
-      reports.push(await audit(page, name, consoleErrors))
+      await checks.audit(name)
     }
-    assertClean(assert, reports)
+    checks.done(assert)
   })
 
   test('the resident dashboard after signing in', async ({ browserContext, assert }) => {
-    const page = await browserContext.newPage()
-    const consoleErrors = collectConsoleErrors(page)
+    const checks = await checkedPage(browserContext)
+    const page = checks.page
     await residentSignIn(page, residentEmail)
     assert.match(page.url(), /\/konto$/)
     assert.equal(await page.locator('h1').textContent(), 'Moje konto w e-BOK')
-    assertClean(assert, [await audit(page, 'resident-dashboard', consoleErrors)])
+    await checks.audit('resident-dashboard')
+    checks.done(assert)
   })
 
   test('forms showing errors: registration sent empty, a refused staff sign-in', async ({
     browserContext,
     assert,
   }) => {
-    const page = await browserContext.newPage()
-    const consoleErrors = collectConsoleErrors(page)
+    const checks = await checkedPage(browserContext)
+    const page = checks.page
     await page.goto('/konto/rejestracja')
     await andWaitForPage(page, () => page.getByRole('button', { name: 'Załóż konto' }).click())
     assert.match(page.url(), /\/konto\/rejestracja$/)
@@ -198,14 +165,14 @@ test.group('Accessibility / public, staff and resident pages', (group) => {
         `${href}: no visible error message`
       )
     }
-    const reports = [await audit(page, 'resident-register-errors', consoleErrors)]
+    await checks.audit('resident-register-errors')
 
     await staffSignIn(page, clerk, 'to nie jest hasło')
     assert.include(
       await page.locator('.error-summary').textContent(),
       'Nieprawidłowy login lub hasło.'
     )
-    reports.push(await audit(page, 'staff-login-error', consoleErrors))
-    assertClean(assert, reports)
+    await checks.audit('staff-login-error')
+    checks.done(assert)
   })
 })

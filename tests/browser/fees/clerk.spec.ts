@@ -14,12 +14,10 @@ import { makeStaff, withOffice } from '#tests/helpers'
 import { seedTaxRates, taxpayerWithDecision, type TaxpayerWithDecision } from '#tests/fees_fixtures'
 import {
   andWaitForPage,
-  assertClean,
-  auditPage,
-  collectConsoleErrors,
   emptyCoreTables,
   staffSignInWithTotp,
   unique,
+  checkedPage,
 } from '#tests/browser/support'
 
 /** The rows this group committed for its taxpayer, children first. */
@@ -70,9 +68,8 @@ test.group('Browser / tax clerk: register and account card', (group) => {
     browserContext,
     assert,
   }) => {
-    const page = await browserContext.newPage()
-    const consoleErrors = collectConsoleErrors(page)
-    const reports: string[] = []
+    const checks = await checkedPage(browserContext)
+    const page = checks.page
     await page.goto('/panel/logowanie')
     await staffSignInWithTotp(page, treasurer)
 
@@ -83,24 +80,24 @@ test.group('Browser / tax clerk: register and account card', (group) => {
         .click()
     )
     assert.match(page.url(), /\/panel\/podatki$/)
-    reports.push(await auditPage(page, 'fees-clerk-register', consoleErrors))
+    await checks.audit('fees-clerk-register')
 
     await page.getByLabel('Szukaj podatnika').fill('pszczół')
     await andWaitForPage(page, () =>
       page.getByRole('button', { name: 'Szukaj', exact: true }).click()
     )
-    reports.push(await auditPage(page, 'fees-clerk-search', consoleErrors))
+    await checks.audit('fees-clerk-search')
     await andWaitForPage(page, () =>
       page.getByRole('link', { name: 'Pszczółkowska Bożena' }).click()
     )
     assert.match(page.url(), new RegExp(`/panel/podatki/${account.taxpayer.id}$`))
     assert.include(await page.locator('h1').innerText(), 'Karta kontowa: Pszczółkowska Bożena')
-    reports.push(await auditPage(page, 'fees-clerk-card', consoleErrors))
+    await checks.audit('fees-clerk-card')
     const before = await arrearsOnCard(page)
     assert.isAbove(before, 10_000)
 
     await andWaitForPage(page, () => page.getByRole('link', { name: 'Przyjmij wpłatę' }).click())
-    reports.push(await auditPage(page, 'fees-clerk-payment-form', consoleErrors))
+    await checks.audit('fees-clerk-payment-form')
     await page.getByLabel('Kwota', { exact: true }).fill('100,00')
     /* A double click sends the form twice with the same token: one payment is booked. */
     await andWaitForPage(page, () =>
@@ -111,20 +108,19 @@ test.group('Browser / tax clerk: register and account card', (group) => {
     const after = await arrearsOnCard(page)
     assert.isBelow(after, before)
     assert.include(await page.locator('#statement-payments + *').innerText(), '100,00 zł')
-    reports.push(await auditPage(page, 'fees-clerk-card-after-payment', consoleErrors))
+    await checks.audit('fees-clerk-card-after-payment')
 
     const payments = await db.from('fees_payments').where('taxpayer_id', account.taxpayer.id)
     assert.lengthOf(payments, 1)
-    assertClean(assert, reports)
+    checks.done(assert)
   }).timeout(120_000)
 
   test('every other clerk page passes axe: forms empty and with errors, objects, decisions, bookings', async ({
     browserContext,
     assert,
   }) => {
-    const page = await browserContext.newPage()
-    const consoleErrors = collectConsoleErrors(page)
-    const reports: string[] = []
+    const checks = await checkedPage(browserContext)
+    const page = checks.page
     await page.goto('/panel/logowanie')
     await staffSignInWithTotp(page, secondTreasurer)
     const id = account.taxpayer.id
@@ -154,14 +150,14 @@ test.group('Browser / tax clerk: register and account card', (group) => {
     for (const [name, url] of visits) {
       await page.goto(url)
       assert.equal(await page.locator('h1').count(), 1, url)
-      reports.push(await auditPage(page, name, consoleErrors))
+      await checks.audit(name)
     }
 
     /* An empty submit: the error summary first, each message at its field. */
     await page.goto('/panel/podatki/nowy')
     await andWaitForPage(page, () => page.getByRole('button', { name: 'Zapisz' }).click())
     assert.include(await page.locator('.error-summary').innerText(), 'Pole „PESEL” jest wymagane.')
-    reports.push(await auditPage(page, 'fees-clerk-new-errors', consoleErrors))
+    await checks.audit('fees-clerk-new-errors')
 
     await page.goto(`/panel/podatki/${id}/przedmioty/nowy`)
     await page.getByLabel('Podstawa opodatkowania').fill('sto')
@@ -170,7 +166,7 @@ test.group('Browser / tax clerk: register and account card', (group) => {
       await page.locator('.error-summary').innerText(),
       'Pole „Podstawa opodatkowania” musi zawierać liczbę'
     )
-    reports.push(await auditPage(page, 'fees-clerk-object-errors', consoleErrors))
+    await checks.audit('fees-clerk-object-errors')
 
     await page.goto(`/panel/podatki/${id}/wplata`)
     await page.getByLabel('Kwota', { exact: true }).fill('-5')
@@ -179,7 +175,7 @@ test.group('Browser / tax clerk: register and account card', (group) => {
       await page.locator('.error-summary').innerText(),
       'Pole „Kwota” musi zawierać kwotę większą od zera'
     )
-    reports.push(await auditPage(page, 'fees-clerk-payment-errors', consoleErrors))
-    assertClean(assert, reports)
+    await checks.audit('fees-clerk-payment-errors')
+    checks.done(assert)
   }).timeout(120_000)
 })

@@ -12,12 +12,10 @@ import { makeStaff, withOffice } from '#tests/helpers'
 import { addFeeType, addWasteRate, removeFeesTaxpayer } from '#tests/fees_fixtures'
 import {
   andWaitForPage,
-  assertClean,
-  auditPage,
-  collectConsoleErrors,
   emptyCoreTables,
   staffSignInWithTotp,
   unique,
+  checkedPage,
 } from '#tests/browser/support'
 
 /** Presses Tab until the field with this id has the focus (as a keyboard user would). */
@@ -40,13 +38,12 @@ test.group('Browser / interest calculator', (group) => {
     browserContext,
     assert,
   }) => {
-    const page = await browserContext.newPage()
-    const consoleErrors = collectConsoleErrors(page)
-    const reports: string[] = []
+    const checks = await checkedPage(browserContext)
+    const page = checks.page
     await page.goto('/')
     await andWaitForPage(page, () => page.getByRole('link', { name: 'Kalkulator odsetek' }).click())
     assert.match(page.url(), /\/kalkulator-odsetek$/)
-    reports.push(await auditPage(page, 'fees-calculator', consoleErrors))
+    await checks.audit('fees-calculator')
 
     await tabTo(page, 'f-amount')
     await page.keyboard.type('1000,00')
@@ -64,7 +61,7 @@ test.group('Browser / interest calculator', (group) => {
     assert.include(result, '14,50%')
     assert.include(result, '119,58 zł')
     assert.equal(await page.getByLabel('Kwota zaległości').inputValue(), '1000,00')
-    reports.push(await auditPage(page, 'fees-calculator-result', consoleErrors))
+    await checks.audit('fees-calculator-result')
 
     await page.goto('/kalkulator-odsetek?amount=abc&due=2024-02-30&paid=')
     const summary = page.locator('.error-summary')
@@ -73,8 +70,8 @@ test.group('Browser / interest calculator', (group) => {
     /* The summary's links lead to the fields. */
     await summary.getByRole('link', { name: /Termin płatności/ }).click()
     await page.waitForURL(/#f-due$/)
-    reports.push(await auditPage(page, 'fees-calculator-errors', consoleErrors))
-    assertClean(assert, reports)
+    await checks.audit('fees-calculator-errors')
+    checks.done(assert)
   }).timeout(120_000)
 })
 
@@ -116,9 +113,8 @@ test.group('Browser / fees configuration and a taxpayer’s waste and other fees
     browserContext,
     assert,
   }) => {
-    const page = await browserContext.newPage()
-    const consoleErrors = collectConsoleErrors(page)
-    const reports: string[] = []
+    const checks = await checkedPage(browserContext)
+    const page = checks.page
     await staffSignInWithTotp(page, treasurer)
     const interest = await db.from('fees_interest_rates').orderBy('id', 'desc').firstOrFail()
     const visits: [string, string, string][] = [
@@ -157,7 +153,7 @@ test.group('Browser / fees configuration and a taxpayer’s waste and other fees
       assert.equal(response?.status(), 200, url)
       assert.equal(await page.locator('h1').count(), 1, url)
       assert.include(await page.locator('h1').innerText(), h1)
-      reports.push(await auditPage(page, name, consoleErrors))
+      await checks.audit(name)
     }
 
     await page.goto('/panel/podatki/konfiguracja/stawki?rok=2027')
@@ -173,7 +169,7 @@ test.group('Browser / fees configuration and a taxpayer’s waste and other fees
       await page.locator('.error-summary').innerText(),
       'Pole „Grunty pozostałe” musi zawierać liczbę'
     )
-    reports.push(await auditPage(page, 'fees-config-rates-errors', consoleErrors))
+    await checks.audit('fees-config-rates-errors')
 
     await page.goto('/panel/podatki/konfiguracja/odsetki')
     await andWaitForPage(page, () => page.getByRole('button', { name: 'Dodaj stawkę' }).click())
@@ -181,13 +177,13 @@ test.group('Browser / fees configuration and a taxpayer’s waste and other fees
       await page.locator('.error-summary').innerText(),
       'Pole „Obowiązuje od” jest wymagane.'
     )
-    reports.push(await auditPage(page, 'fees-config-interest-errors', consoleErrors))
+    await checks.audit('fees-config-interest-errors')
 
     await page.goto('/panel/podatki/konfiguracja/odpady')
     await page.getByLabel('Mnożnik za brak segregacji').fill('5')
     await andWaitForPage(page, () => page.getByRole('button', { name: 'Dodaj stawkę' }).click())
     assert.include(await page.locator('.error-summary').innerText(), 'Mnożnik za brak segregacji')
-    reports.push(await auditPage(page, 'fees-config-waste-errors', consoleErrors))
+    await checks.audit('fees-config-waste-errors')
 
     await page.goto('/panel/podatki/konfiguracja/oplaty/nowa')
     await andWaitForPage(page, () => page.getByRole('button', { name: 'Zapisz' }).click())
@@ -195,21 +191,20 @@ test.group('Browser / fees configuration and a taxpayer’s waste and other fees
       await page.locator('.error-summary').innerText(),
       'Pole „Nazwa opłaty” jest wymagane.'
     )
-    reports.push(await auditPage(page, 'fees-config-fee-errors', consoleErrors))
-    assertClean(assert, reports)
+    await checks.audit('fees-config-fee-errors')
+    checks.done(assert)
   }).timeout(180_000)
 
   test('a declaration and a fee filed on the taxpayer’s pages', async ({
     browserContext,
     assert,
   }) => {
-    const page = await browserContext.newPage()
-    const consoleErrors = collectConsoleErrors(page)
-    const reports: string[] = []
+    const checks = await checkedPage(browserContext)
+    const page = checks.page
     await staffSignInWithTotp(page, secondTreasurer)
 
     await page.goto(`/panel/podatki/${taxpayerId}/odpady`)
-    reports.push(await auditPage(page, 'fees-waste-empty', consoleErrors))
+    await checks.audit('fees-waste-empty')
     await page.getByLabel('Od miesiąca').fill('2026-03')
     await page.getByLabel('Liczba mieszkańców').fill('4')
     await page.getByLabel('Właściciel kompostuje bioodpady w kompostowniku przydomowym').check()
@@ -220,7 +215,7 @@ test.group('Browser / fees configuration and a taxpayer’s waste and other fees
     assert.include(await page.locator('.banner').innerText(), 'Przyjęto deklarację od 2026-03')
     /* 4 × (31,00 − 2,00) zł = 116,00 zł a month, March to December */
     assert.include(await page.locator('main').innerText(), '1 160,00 zł')
-    reports.push(await auditPage(page, 'fees-waste-filed', consoleErrors))
+    await checks.audit('fees-waste-filed')
 
     await page.getByLabel('Liczba mieszkańców').fill('')
     await andWaitForPage(page, () =>
@@ -230,17 +225,17 @@ test.group('Browser / fees configuration and a taxpayer’s waste and other fees
       await page.locator('.error-summary').innerText(),
       'Pole „Liczba mieszkańców” jest wymagane'
     )
-    reports.push(await auditPage(page, 'fees-waste-errors', consoleErrors))
+    await checks.audit('fees-waste-errors')
 
     await page.goto(`/panel/podatki/${taxpayerId}/oplaty`)
-    reports.push(await auditPage(page, 'fees-charges-empty', consoleErrors))
+    await checks.audit('fees-charges-empty')
     await page.getByLabel('Rodzaj opłaty').selectOption(String(feeTypeId))
     await page.getByLabel('Rok', { exact: true }).fill('2027')
     await page.getByLabel('Liczba jednostek').fill('2')
     await andWaitForPage(page, () => page.getByRole('button', { name: 'Nalicz opłatę' }).click())
     assert.include(await page.locator('.banner').innerText(), 'Naliczono opłatę')
     assert.include(await page.locator('table').first().innerText(), '91,00 zł')
-    reports.push(await auditPage(page, 'fees-charges-assessed', consoleErrors))
-    assertClean(assert, reports)
+    await checks.audit('fees-charges-assessed')
+    checks.done(assert)
   }).timeout(180_000)
 })

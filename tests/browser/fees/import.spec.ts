@@ -8,12 +8,10 @@ import db from '@adonisjs/lucid/services/db'
 import { makeStaff, withOffice } from '#tests/helpers'
 import {
   andWaitForPage,
-  assertClean,
-  auditPage,
-  collectConsoleErrors,
   emptyCoreTables,
   staffSignIn,
   unique,
+  checkedPage,
 } from '#tests/browser/support'
 
 async function removeImported() {
@@ -43,17 +41,16 @@ test.group('Browser / fees CSV import', (group) => {
     browserContext,
     assert,
   }) => {
-    const page = await browserContext.newPage()
-    const consoleErrors = collectConsoleErrors(page)
-    const reports: string[] = []
+    const checks = await checkedPage(browserContext)
+    const page = checks.page
     await staffSignIn(page, clerk)
     await page.goto('/panel/podatki/import')
     assert.equal(await page.locator('h1').innerText(), 'Import danych z poprzedniego systemu')
-    reports.push(await auditPage(page, 'fees-import-form', consoleErrors))
+    await checks.audit('fees-import-form')
 
     await andWaitForPage(page, () => page.getByRole('button', { name: 'Importuj' }).click())
     assert.include(await page.locator('.error-summary').innerText(), 'Wybierz plik CSV')
-    reports.push(await auditPage(page, 'fees-import-form-error', consoleErrors))
+    await checks.audit('fees-import-form-error')
 
     await page.getByLabel('Plik CSV').setInputFiles('tests/fixtures/fees/podatnicy-bledy.csv')
     await andWaitForPage(page, () => page.getByRole('button', { name: 'Importuj' }).click())
@@ -61,14 +58,14 @@ test.group('Browser / fees CSV import', (group) => {
     const errors = page.getByRole('table', { name: /Błędy/ })
     assert.include(await errors.innerText(), 'postal_code')
     assert.include(await page.locator('.banner').innerText(), 'Nic nie zostało zapisane')
-    reports.push(await auditPage(page, 'fees-import-report-errors', consoleErrors))
+    await checks.audit('fees-import-report-errors')
 
     await page.goto('/panel/podatki/import')
     await page.getByLabel('Plik CSV').setInputFiles('tests/fixtures/fees/podatnicy-bledy.csv')
     await page.getByLabel(/Zaimportuj poprawne wiersze/).check()
     await andWaitForPage(page, () => page.getByRole('button', { name: 'Importuj' }).click())
     assert.include(await page.locator('.banner').innerText(), 'pominięto')
-    reports.push(await auditPage(page, 'fees-import-report-skipped', consoleErrors))
+    await checks.audit('fees-import-report-skipped')
     const imported = await db.from('fees_taxpayers').where('external_id', 'like', 'E-%')
     assert.deepEqual(
       imported.map((row) => row.external_id),
@@ -83,7 +80,7 @@ test.group('Browser / fees CSV import', (group) => {
         .count(),
       2
     )
-    reports.push(await auditPage(page, 'fees-import-list', consoleErrors))
-    assertClean(assert, reports)
+    await checks.audit('fees-import-list')
+    checks.done(assert)
   }).timeout(120_000)
 })

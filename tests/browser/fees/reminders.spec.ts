@@ -14,12 +14,10 @@ import {
 } from '#tests/fees_fixtures'
 import {
   andWaitForPage,
-  assertClean,
-  auditPage,
-  collectConsoleErrors,
   emptyCoreTables,
   staffSignIn,
   unique,
+  checkedPage,
 } from '#tests/browser/support'
 
 test.group('Browser / reminders (upomnienia)', (group) => {
@@ -46,13 +44,12 @@ test.group('Browser / reminders (upomnienia)', (group) => {
     browserContext,
     assert,
   }) => {
-    const page = await browserContext.newPage()
-    const consoleErrors = collectConsoleErrors(page)
-    const reports: string[] = []
+    const checks = await checkedPage(browserContext)
+    const page = checks.page
     await staffSignIn(page, login)
     await page.goto('/panel/podatki/upomnienia')
     assert.equal(await page.locator('h1').textContent(), 'Upomnienia')
-    reports.push(await auditPage(page, 'fees-reminders-form', consoleErrors))
+    await checks.audit('fees-reminders-form')
 
     await page.getByLabel('Stan zaległości na dzień').fill('2026-06-20')
     await page.getByLabel('Więcej niż tyle dni po terminie').fill('dużo')
@@ -62,12 +59,12 @@ test.group('Browser / reminders (upomnienia)', (group) => {
       await page.getByLabel('Więcej niż tyle dni po terminie').getAttribute('aria-invalid'),
       'true'
     )
-    reports.push(await auditPage(page, 'fees-reminders-errors', consoleErrors))
+    await checks.audit('fees-reminders-errors')
 
     await page.getByLabel('Więcej niż tyle dni po terminie').fill('30')
     await andWaitForPage(page, () => page.getByRole('button', { name: 'Pokaż listę' }).click())
     assert.include(await page.locator('main').innerText(), 'Źródlana-Wężyk Zofia')
-    reports.push(await auditPage(page, 'fees-reminders-preview', consoleErrors))
+    await checks.audit('fees-reminders-preview')
 
     await andWaitForPage(page, () =>
       page.getByRole('button', { name: /^Wystaw upomnienia/ }).click()
@@ -76,7 +73,7 @@ test.group('Browser / reminders (upomnienia)', (group) => {
     const main = await page.locator('main').innerText()
     assert.include(main, 'FN.3122.')
     assert.include(main, 'ul. Źródlana 7, 12-345 Testowo')
-    reports.push(await auditPage(page, 'fees-reminders-batch', consoleErrors))
+    await checks.audit('fees-reminders-batch')
 
     await andWaitForPage(page, () =>
       page.getByRole('button', { name: /^Oznacz jako nadane/ }).click()
@@ -87,7 +84,7 @@ test.group('Browser / reminders (upomnienia)', (group) => {
       .where('taxpayer_id', account.taxpayer.id)
       .firstOrFail()
     assert.equal(reminder.status, 'posted')
-    reports.push(await auditPage(page, 'fees-reminders-posted', consoleErrors))
-    assertClean(assert, reports)
+    await checks.audit('fees-reminders-posted')
+    checks.done(assert)
   }).timeout(120_000)
 })

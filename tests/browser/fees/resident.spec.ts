@@ -21,12 +21,10 @@ import {
 } from '#tests/fees_fixtures'
 import {
   andWaitForPage,
-  assertClean,
-  auditPage,
-  collectConsoleErrors,
   emptyCoreTables,
   residentSignIn,
   unique,
+  checkedPage,
 } from '#tests/browser/support'
 
 async function textOf(locator: Locator) {
@@ -81,12 +79,11 @@ test.group('Browser / Moje podatki i opłaty', (group) => {
     browserContext,
     assert,
   }) => {
-    const page = await browserContext.newPage()
-    const consoleErrors = collectConsoleErrors(page)
-    const reports: string[] = []
+    const checks = await checkedPage(browserContext)
+    const page = checks.page
     await residentSignIn(page, email)
     assert.match(page.url(), /\/konto$/)
-    reports.push(await auditPage(page, 'fees-resident-dashboard', consoleErrors))
+    await checks.audit('fees-resident-dashboard')
 
     await andWaitForPage(page, () =>
       page.locator('.account-bar').getByRole('link', { name: 'Moje podatki i opłaty' }).click()
@@ -94,7 +91,7 @@ test.group('Browser / Moje podatki i opłaty', (group) => {
     assert.match(page.url(), /\/konto\/podatki$/)
     assert.equal(await page.locator('h1').textContent(), 'Moje podatki i opłaty')
     assert.include(await page.locator('main').innerText(), 'Kod dostępu do e-BOK')
-    reports.push(await auditPage(page, 'fees-resident-empty', consoleErrors))
+    await checks.audit('fees-resident-empty')
 
     /* A typo first: the error is on the field and in the summary. */
     await page.getByLabel('Kod dostępu').fill('abcd-efgh')
@@ -102,7 +99,7 @@ test.group('Browser / Moje podatki i opłaty', (group) => {
     assert.isTrue(await page.locator('.error-summary').isVisible())
     assert.equal(await page.getByLabel('Kod dostępu').getAttribute('aria-invalid'), 'true')
     assert.include(await page.locator('#f-kod-error').innerText(), 'XXXX-XXXX-XXXX')
-    reports.push(await auditPage(page, 'fees-resident-link-error', consoleErrors))
+    await checks.audit('fees-resident-link-error')
 
     /* Then the code as people copy it: lower case, spaces. */
     await page.getByLabel('Kod dostępu').fill(account.accessCode.toLowerCase().replace(/-/g, ' '))
@@ -122,7 +119,7 @@ test.group('Browser / Moje podatki i opłaty', (group) => {
     assert.equal(await page.locator('[data-statement]').getAttribute('data-as-of'), today)
     assert.isTrue(await page.getByRole('img', { name: 'Kod QR do przelewu' }).isVisible())
     assert.isTrue(await page.getByRole('heading', { name: 'Jak zapłacić' }).isVisible())
-    reports.push(await auditPage(page, 'fees-resident-account', consoleErrors))
+    await checks.audit('fees-resident-account')
 
     /* The same account on another day, through the date form. */
     await page.getByRole('textbox', { name: 'Stan konta na dzień' }).fill(`${year}-12-31`)
@@ -130,52 +127,51 @@ test.group('Browser / Moje podatki i opłaty', (group) => {
     assert.include(page.url(), `na-dzien=${year}-12-31`)
     const then = (await accountStatement(account.taxpayer.id, `${year}-12-31`))!
     assert.equal(await figure('interest'), formatMoney(then.totals.interestGr))
-    reports.push(await auditPage(page, 'fees-resident-account-as-of', consoleErrors))
+    await checks.audit('fees-resident-account-as-of')
 
     const invalid = await page.goto(`/konto/podatki/${account.taxpayer.id}?na-dzien=${year}-02-30`)
     assert.equal(invalid?.status(), 422)
     /* The browser logs every non-2xx document; this one is expected. */
     assert.deepEqual(
-      consoleErrors.splice(0).filter((line) => !line.includes('status of 422')),
+      checks.consoleErrors.splice(0).filter((line) => !line.includes('status of 422')),
       []
     )
     assert.isTrue(await page.locator('.error-summary').isVisible())
-    reports.push(await auditPage(page, 'fees-resident-account-date-error', consoleErrors))
+    await checks.audit('fees-resident-account-date-error')
 
     await page.goto('/konto/podatki')
     assert.include(await page.locator('table[data-accounts]').innerText(), 'Wiśniewska Halina')
-    reports.push(await auditPage(page, 'fees-resident-list', consoleErrors))
-    assertClean(assert, reports)
+    await checks.audit('fees-resident-list')
+    checks.done(assert)
   })
 
   test('the inbox lists the message, opens it and marks it read', async ({
     browserContext,
     assert,
   }) => {
-    const page = await browserContext.newPage()
-    const consoleErrors = collectConsoleErrors(page)
-    const reports: string[] = []
+    const checks = await checkedPage(browserContext)
+    const page = checks.page
     await residentSignIn(page, email)
     const inboxLink = page.locator('.account-bar').getByRole('link', { name: /^Wiadomości/ })
     assert.equal(await textOf(inboxLink), 'Wiadomości (1 nieprzeczytana)')
     await andWaitForPage(page, () => inboxLink.click())
     assert.match(page.url(), /\/konto\/wiadomosci$/)
-    reports.push(await auditPage(page, 'resident-messages', consoleErrors))
+    await checks.audit('resident-messages')
 
     await andWaitForPage(page, () =>
       page.getByRole('link', { name: `Upomnienie w sprawie podatku za ${year} r.` }).click()
     )
     assert.match(page.url(), new RegExp(`/konto/wiadomosci/${messageId}$`))
     assert.include(await page.locator('main').innerText(), 'Zapłać ją w ciągu 7 dni')
-    reports.push(await auditPage(page, 'resident-message', consoleErrors))
+    await checks.audit('resident-message')
 
     await andWaitForPage(page, () =>
       page.getByRole('button', { name: 'Oznacz jako przeczytaną' }).click()
     )
     assert.match(page.url(), /\/konto\/wiadomosci$/)
     assert.equal(await textOf(inboxLink), 'Wiadomości')
-    reports.push(await auditPage(page, 'resident-messages-read', consoleErrors))
-    assertClean(assert, reports)
+    await checks.audit('resident-messages-read')
+    checks.done(assert)
   })
 
   test('after five wrong codes the form says linking is paused (429) in plain Polish', async ({
@@ -184,8 +180,8 @@ test.group('Browser / Moje podatki i opłaty', (group) => {
   }) => {
     const guesser = `${unique('zgadywacz')}@example.localhost`
     await makeResident(guesser)
-    const page = await browserContext.newPage()
-    const consoleErrors = collectConsoleErrors(page)
+    const checks = await checkedPage(browserContext)
+    const page = checks.page
     await residentSignIn(page, guesser)
     await page.goto('/konto/podatki')
     for (let attempt = 1; attempt <= 5; attempt++) {
@@ -197,9 +193,10 @@ test.group('Browser / Moje podatki i opłaty', (group) => {
       'Wpisano zbyt wiele błędnych kodów dostępu.'
     )
     assert.deepEqual(
-      consoleErrors.splice(0).filter((line) => !line.includes('status of 429')),
+      checks.consoleErrors.splice(0).filter((line) => !line.includes('status of 429')),
       []
     )
-    assertClean(assert, [await auditPage(page, 'fees-resident-link-throttled', consoleErrors)])
+    await checks.audit('fees-resident-link-throttled')
+    checks.done(assert)
   })
 })
