@@ -173,25 +173,20 @@ export const bookings = {
       const state = ledger.installments.find((row) => row.id === input.installmentId)
       if (!state || input.amountGr > state.outstandingGr)
         throw new BookingError('Kwota odpisu przekracza zaległość tej raty.', 'amount')
-      await trx.table('fees_ledger_entries').insert({
-        taxpayer_id: taxpayerId,
+      await insertLedgerEntry(trx, {
+        ...input,
+        taxpayerId,
         kind: 'write_off',
-        installment_id: input.installmentId,
-        amount_gr: input.amountGr,
-        booked_on: input.bookedOn,
-        description: input.description.slice(0, 300),
-        staff_id: input.staffId ?? null,
-        created_at: new Date(),
+        installmentId: input.installmentId,
       })
       /* A write-off dated before another one must not leave the later one nothing to write off. */
-      const booked = await trx
-        .from('fees_ledger_entries')
-        .where({ kind: 'write_off', installment_id: input.installmentId })
-        .sum('amount_gr as total')
-        .first()
+      const booked = await bookedTotal(trx, {
+        kind: 'write_off',
+        installment_id: input.installmentId,
+      })
       const after = await ledgerOf(taxpayerId, LAST_DAY, trx, rulesAfter)
       const writtenOff = after.installments.find((row) => row.id === input.installmentId)
-      if (!writtenOff || writtenOff.writtenOffGr !== Number(booked?.total ?? 0))
+      if (!writtenOff || writtenOff.writtenOffGr !== booked)
         throw new BookingError('Kwota odpisu przekracza zaległość tej raty.', 'amount')
     })
   },
@@ -222,28 +217,47 @@ export const bookings = {
           'Kwota zwrotu musi być dodatnia i nie większa niż nadpłata.',
           'amount'
         )
-      await trx.table('fees_ledger_entries').insert({
-        taxpayer_id: input.taxpayerId,
-        kind: 'refund',
-        installment_id: null,
-        amount_gr: input.amountGr,
-        booked_on: input.bookedOn,
-        description: input.description.slice(0, 300),
-        staff_id: input.staffId ?? null,
-        created_at: new Date(),
-      })
+      await insertLedgerEntry(trx, { ...input, kind: 'refund' })
       /* The credit of that day may be spoken for by a refund dated later: every refund must still be covered. */
-      const booked = await trx
-        .from('fees_ledger_entries')
-        .where({ kind: 'refund', taxpayer_id: input.taxpayerId })
-        .sum('amount_gr as total')
-        .first()
+      const booked = await bookedTotal(trx, { kind: 'refund', taxpayer_id: input.taxpayerId })
       const after = await ledgerOf(input.taxpayerId, LAST_DAY, trx, rulesAfter)
-      if (after.totals.refundedGr !== Number(booked?.total ?? 0))
+      if (after.totals.refundedGr !== booked)
         throw new BookingError(
           'Kwota zwrotu musi być dodatnia i nie większa niż nadpłata.',
           'amount'
         )
     })
   },
+}
+
+/** One row of the ledger's own entries: write-off, refund or reminder cost. */
+export async function insertLedgerEntry(
+  trx: TransactionClientContract,
+  entry: {
+    taxpayerId: number
+    kind: 'write_off' | 'refund' | 'reminder_cost'
+    installmentId?: number | null
+    reminderId?: number | null
+    amountGr: number
+    bookedOn: string
+    description: string
+    staffId?: number | null
+  }
+) {
+  await trx.table('fees_ledger_entries').insert({
+    taxpayer_id: entry.taxpayerId,
+    kind: entry.kind,
+    installment_id: entry.installmentId ?? null,
+    ...(entry.reminderId ? { reminder_id: entry.reminderId } : {}),
+    amount_gr: entry.amountGr,
+    booked_on: entry.bookedOn,
+    description: entry.description.slice(0, 300),
+    staff_id: entry.staffId ?? null,
+    created_at: new Date(),
+  })
+}
+
+async function bookedTotal(trx: TransactionClientContract, where: Record<string, unknown>) {
+  const row = await trx.from('fees_ledger_entries').where(where).sum('amount_gr as total').first()
+  return Number(row?.total ?? 0)
 }

@@ -16,6 +16,7 @@ import { PdfDocument, type LetterheadData } from '#core/services/pdf_document'
 import { residentInbox } from '#core/services/resident_inbox'
 import { settings } from '#core/services/settings'
 import { allLedgers, ledgerOf } from '#fees/services/ledger_store'
+import { insertLedgerEntry } from '#fees/services/bookings'
 import { taxpayers, toTaxpayer, type TaxpayerRow } from '#fees/services/taxpayers'
 import {
   addressLine,
@@ -362,16 +363,14 @@ async function issueOne(
         .returning('id')
       const id = Number(typeof inserted === 'object' ? inserted.id : inserted)
       if (candidate.costGr > 0)
-        await trx.table('fees_ledger_entries').insert({
-          taxpayer_id: candidate.taxpayerId,
+        await insertLedgerEntry(trx, {
+          taxpayerId: candidate.taxpayerId,
           kind: 'reminder_cost',
-          installment_id: null,
-          reminder_id: id,
-          amount_gr: candidate.costGr,
-          booked_on: context.asOf,
+          reminderId: id,
+          amountGr: candidate.costGr,
+          bookedOn: context.asOf,
           description: `Koszty upomnienia ${number}`,
-          staff_id: context.staffId,
-          created_at: new Date(),
+          staffId: context.staffId,
         })
 
       const taxpayer = (await taxpayers.find(candidate.taxpayerId, trx))!
