@@ -5,54 +5,13 @@
  *   - the resident's "Moje podatki" page /konto/podatki/:id of the demo resident's taxpayer;
  *   - the clerk's taxpayer search /panel/podatki?szukaj=… as the demo finance clerk
  *     ('podatki' has no TOTP; only administrators must enrol).
- * This file runs in the bench runner, which does not boot the app: it cannot use the
- * tests' CookieBrowser (tests/helpers.ts imports the database), hence the small jar here.
+ * This file runs in the bench runner, which does not boot the app: it takes the tests'
+ * CookieBrowser from its own file (tests/helpers.ts imports the database).
  */
 import type { BenchScenario } from './scenarios.js'
+import { CookieBrowser } from '../tests/cookie_browser.js'
 
 const DEMO_PASSWORD = 'Przykladowa#2026'
-
-class Jar {
-  readonly cookies = new Map<string, string>()
-  constructor(readonly base: string) {}
-
-  header() {
-    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ')
-  }
-
-  async request(method: 'GET' | 'POST', path: string, form?: Record<string, string>) {
-    const headers: Record<string, string> = { accept: 'text/html' }
-    if (this.cookies.size) headers.cookie = this.header()
-    if (form) headers['content-type'] = 'application/x-www-form-urlencoded'
-    const response = await fetch(new URL(path, this.base), {
-      method,
-      headers,
-      body: form ? new URLSearchParams(form).toString() : undefined,
-      redirect: 'manual',
-    })
-    for (const line of response.headers.getSetCookie()) {
-      const [pair, ...attributes] = line.split(';')
-      const index = pair.indexOf('=')
-      const name = pair.slice(0, index).trim()
-      const value = pair.slice(index + 1).trim()
-      const expired = attributes.some((a) => /^\s*max-age=0\s*$/i.test(a))
-      if (expired || value === '') this.cookies.delete(name)
-      else this.cookies.set(name, value)
-    }
-    return {
-      status: response.status,
-      location: response.headers.get('location'),
-      text: await response.text(),
-    }
-  }
-
-  async submit(formPath: string, fields: Record<string, string>) {
-    const page = await this.request('GET', formPath)
-    const token = /name='_csrf' value='([^']+)'/.exec(page.text)?.[1]
-    if (!token) throw new Error(`no CSRF field on ${formPath} (status ${page.status})`)
-    return this.request('POST', formPath, { ...fields, _csrf: token })
-  }
-}
 
 export interface FeesHttp {
   scenarios: BenchScenario[]
@@ -64,8 +23,8 @@ export async function feesHttpScenarios(port: number): Promise<FeesHttp> {
   const scenarios: BenchScenario[] = []
   const notes: string[] = []
 
-  const resident = new Jar(base)
-  const signedIn = await resident.submit('/konto/logowanie', {
+  const resident = new CookieBrowser({}, base)
+  const signedIn = await resident.submit('/konto/logowanie', '/konto/logowanie', {
     email: 'mieszkaniec@przykladowa.localhost',
     password: DEMO_PASSWORD,
   })
@@ -83,14 +42,14 @@ export async function feesHttpScenarios(port: number): Promise<FeesHttp> {
     scenarios.push({
       name: 'fees resident /konto/podatki/:id',
       path: `/konto/podatki/${id}`,
-      headers: { cookie: resident.header(), accept: 'text/html' },
+      headers: { cookie: resident.cookieHeader(), accept: 'text/html' },
       connections: 20,
       target: { maxP99Ms: 50 },
     })
   }
 
-  const clerk = new Jar(base)
-  const staff = await clerk.submit('/panel/logowanie', {
+  const clerk = new CookieBrowser({}, base)
+  const staff = await clerk.submit('/panel/logowanie', '/panel/logowanie', {
     login: 'podatki',
     password: DEMO_PASSWORD,
   })
@@ -103,7 +62,7 @@ export async function feesHttpScenarios(port: number): Promise<FeesHttp> {
     scenarios.push({
       name: 'fees staff search /panel/podatki?szukaj=kowal',
       path: '/panel/podatki?szukaj=kowal',
-      headers: { cookie: clerk.header(), accept: 'text/html' },
+      headers: { cookie: clerk.cookieHeader(), accept: 'text/html' },
       connections: 20,
       target: { maxP99Ms: 30 },
     })
