@@ -57,6 +57,26 @@ async function expectError(run: () => Promise<unknown>, field: string) {
   throw new Error(`expected an AssessmentError on ${field}`)
 }
 
+/* A garage bought 2026-05-10: 50 m² of building_other, taxed from June. */
+async function addSecondGarage(taxpayerId: number) {
+  await addTaxObject(taxpayerId, {
+    tax: 'property',
+    category: 'building_other',
+    description: 'Garaż drugi',
+    baseE4: 50_0000,
+    validFrom: '2026-05-10',
+  })
+}
+
+async function correct(assessmentId: number, effectiveFrom: string, issuedOn: string) {
+  const { assessmentId: newId } = await correctTaxDecision({
+    assessmentId,
+    effectiveFrom,
+    issuedOn,
+  })
+  return newId
+}
+
 test.group('Fees / tax decisions', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
   group.each.setup(async () => {
@@ -212,18 +232,8 @@ test.group('Fees / tax decisions', (group) => {
      * new total 1 402 + 748 + 56 = 2 206 zł. From 2026-06-01, issued 2026-06-10:
      * March 487 and May 486 stay (973 zł); 1 233 zł over September and November: 617 + 616 zł.
      */
-    await addTaxObject(taxpayer.id, {
-      tax: 'property',
-      category: 'building_other',
-      description: 'Garaż drugi',
-      baseE4: 50_0000,
-      validFrom: '2026-05-10',
-    })
-    const { assessmentId: newId } = await correctTaxDecision({
-      assessmentId: oldId,
-      effectiveFrom: '2026-06-01',
-      issuedOn: '2026-06-10',
-    })
+    await addSecondGarage(taxpayer.id)
+    const newId = await correct(oldId, '2026-06-01', '2026-06-10')
     assert.deepEqual(await installmentsOf(newId), [
       [1, '2026-03-16', 48_700],
       [2, '2026-05-15', 48_600],
@@ -309,22 +319,12 @@ test.group('Fees / tax decisions', (group) => {
   }) => {
     const { taxpayer, assessmentId } = await taxpayerWithDecision()
     await recordDelivery(assessmentId, '2026-05-21')
-    await addTaxObject(taxpayer.id, {
-      tax: 'property',
-      category: 'building_other',
-      description: 'Garaż drugi',
-      baseE4: 50_0000,
-      validFrom: '2026-05-10',
-    })
+    await addSecondGarage(taxpayer.id)
     /*
      * From 2026-06-01 (before the moved date 06-05), issued 2026-06-02: nothing is kept, the
      * new 2 206 zł are spread over the same four dates: 553 + 551 + 551 + 551 zł.
      */
-    const { assessmentId: newId } = await correctTaxDecision({
-      assessmentId,
-      effectiveFrom: '2026-06-01',
-      issuedOn: '2026-06-02',
-    })
+    const newId = await correct(assessmentId, '2026-06-01', '2026-06-02')
     assert.deepEqual(await installmentsOf(newId), [
       [1, '2026-06-05', 55_300],
       [2, '2026-06-05', 55_100],
@@ -338,18 +338,8 @@ test.group('Fees / tax decisions', (group) => {
   }) => {
     /* Issued 2026-06-01: March and May due 06-15. Corrected from 06-10 (issued 06-05): four dates still. */
     const { taxpayer, assessmentId } = await taxpayerWithDecision({ issuedOn: '2026-06-01' })
-    await addTaxObject(taxpayer.id, {
-      tax: 'property',
-      category: 'building_other',
-      description: 'Garaż drugi',
-      baseE4: 50_0000,
-      validFrom: '2026-05-10',
-    })
-    const { assessmentId: newId } = await correctTaxDecision({
-      assessmentId,
-      effectiveFrom: '2026-06-10',
-      issuedOn: '2026-06-05',
-    })
+    await addSecondGarage(taxpayer.id)
+    const newId = await correct(assessmentId, '2026-06-10', '2026-06-05')
     assert.deepEqual(await installmentsOf(newId), [
       [1, '2026-06-15', 55_300],
       [2, '2026-06-15', 55_100],
@@ -362,18 +352,8 @@ test.group('Fees / tax decisions', (group) => {
     assert,
   }) => {
     const { taxpayer, assessmentId } = await taxpayerWithDecision()
-    await addTaxObject(taxpayer.id, {
-      tax: 'property',
-      category: 'building_other',
-      description: 'Garaż drugi',
-      baseE4: 50_0000,
-      validFrom: '2026-05-10',
-    })
-    const { assessmentId: newId } = await correctTaxDecision({
-      assessmentId,
-      effectiveFrom: '2026-06-01',
-      issuedOn: '2026-06-10',
-    })
+    await addSecondGarage(taxpayer.id)
+    const newId = await correct(assessmentId, '2026-06-01', '2026-06-10')
     /* Delivered 2026-09-20: March and May were owed under the first decision and keep their dates; September moves to 10-05 (10-04 is a Sunday). */
     await recordDelivery(newId, '2026-09-20')
     assert.deepEqual(await installmentsOf(newId), [
@@ -397,18 +377,8 @@ test.group('Fees / tax decisions', (group) => {
       bookedOn: '2026-04-01',
       description: 'Umorzenie części raty',
     })
-    await addTaxObject(taxpayer.id, {
-      tax: 'property',
-      category: 'building_other',
-      description: 'Garaż drugi',
-      baseE4: 50_0000,
-      validFrom: '2026-05-10',
-    })
-    const { assessmentId: newId } = await correctTaxDecision({
-      assessmentId,
-      effectiveFrom: '2026-06-01',
-      issuedOn: '2026-06-10',
-    })
+    await addSecondGarage(taxpayer.id)
+    const newId = await correct(assessmentId, '2026-06-01', '2026-06-10')
     const ledger = await ledgerOf(taxpayer.id, '2026-06-30')
     const march = ledger.installments.find((i) => i.assessmentId === newId && i.number === 1)!
     assert.notEqual(march.id, Number(first.id))
