@@ -8,6 +8,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { tmpdir } from 'node:os'
 import { promisify } from 'node:util'
+import type { ApiClient } from '@japa/api-client'
 import db from '@adonisjs/lucid/services/db'
 import ratuszConfig from '#config/ratusz'
 import { issueTaxDecision } from '#fees/services/assessments'
@@ -350,4 +351,25 @@ export async function removeFeesTaxpayer(taxpayerId: number) {
   await db.from('fees_assessments').where('taxpayer_id', taxpayerId).delete()
   await db.from('fees_tax_objects').where('taxpayer_id', taxpayerId).delete()
   await db.from('fees_taxpayers').where('id', taxpayerId).delete()
+}
+
+/**
+ * A staff panel form sent as the browser sends it: signed in, with the CSRF token, redirect not
+ * followed. With `referer`, a failed validation redirects back there with the input errors.
+ */
+export function staffPost(
+  client: ApiClient,
+  user: { id: number },
+  url: string,
+  form: Record<string, unknown>,
+  referer?: string
+) {
+  const request = client.post(url)
+  if (referer) request.header('referer', referer)
+  return request.signedIn('staff', user).form(form).withCsrfToken().redirects(0)
+}
+
+/** The validation errors a redirected form post flashed, by field. */
+export function inputErrors(response: { flashMessages(): Record<string, any> }) {
+  return (response.flashMessages().inputErrorsBag ?? {}) as Record<string, string[]>
 }

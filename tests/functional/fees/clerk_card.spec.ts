@@ -8,7 +8,7 @@ import { accountStatement } from '#fees/services/account_statement'
 import { bookings } from '#fees/services/bookings'
 import { taxpayers } from '#fees/services/taxpayers'
 import { auditCount, makeResident, makeStaff, resetSharedState, withOffice } from '#tests/helpers'
-import { taxpayerWithDecision } from '#tests/fees_fixtures'
+import { inputErrors, staffPost, taxpayerWithDecision } from '#tests/fees_fixtures'
 
 /* The account card (karta kontowa) and what the clerk books on it. */
 
@@ -21,10 +21,6 @@ async function financeClerk(login = 'ksiegowa') {
 
 function compact(html: string) {
   return html.replace(/\s+/g, ' ').replace(/\s*</g, '<').replace(/>\s*/g, '>')
-}
-
-function inputErrors(response: { flashMessages(): Record<string, any> }) {
-  return (response.flashMessages().inputErrorsBag ?? {}) as Record<string, string[]>
 }
 
 function hiddenKey(html: string) {
@@ -125,19 +121,19 @@ test.group('Fees clerk / account card', (group) => {
     form.assertStatus(200)
     assert.include(form.text(), 'Grunty gospodarstwa rolnego (ha przeliczeniowe)')
 
-    const invalid = await client
-      .post(`/panel/podatki/${taxpayer.id}/przedmioty`)
-      .header('referer', `/panel/podatki/${taxpayer.id}/przedmioty/nowy`)
-      .signedIn('staff', clerk)
-      .form({
+    const invalid = await staffPost(
+      client,
+      clerk,
+      `/panel/podatki/${taxpayer.id}/przedmioty`,
+      {
         tax: 'property',
         category: 'agri_arable',
         description: 'Grunty orne',
         base: 'dużo',
         validFrom: '2026-13-01',
-      })
-      .withCsrfToken()
-      .redirects(0)
+      },
+      `/panel/podatki/${taxpayer.id}/przedmioty/nowy`
+    )
     const errors = inputErrors(invalid)
     assert.deepEqual(errors.base, [
       'Pole „Podstawa opodatkowania” musi zawierać liczbę, np. 120,5 (najwyżej 4 miejsca po przecinku).',
@@ -145,38 +141,33 @@ test.group('Fees clerk / account card', (group) => {
     assert.deepEqual(errors.validFrom, [
       'Pole „Opodatkowany od” musi zawierać datę w formacie RRRR-MM-DD, np. 2026-03-15.',
     ])
-    const wrongCategory = await client
-      .post(`/panel/podatki/${taxpayer.id}/przedmioty`)
-      .header('referer', `/panel/podatki/${taxpayer.id}/przedmioty/nowy`)
-      .signedIn('staff', clerk)
-      .form({
+    const wrongCategory = await staffPost(
+      client,
+      clerk,
+      `/panel/podatki/${taxpayer.id}/przedmioty`,
+      {
         tax: 'property',
         category: 'agri_arable',
         description: 'Grunty orne',
         base: '2,5',
         validFrom: '2026-01-01',
-      })
-      .withCsrfToken()
-      .redirects(0)
+      },
+      `/panel/podatki/${taxpayer.id}/przedmioty/nowy`
+    )
     assert.deepEqual(inputErrors(wrongCategory).category, [
       'Ta kategoria nie należy do wybranego podatku.',
     ])
 
-    const created = await client
-      .post(`/panel/podatki/${taxpayer.id}/przedmioty`)
-      .signedIn('staff', clerk)
-      .form({
-        tax: 'agricultural',
-        category: 'agri_arable',
-        description: 'Grunty orne',
-        location: 'dz. 45/2, obręb Łąki',
-        base: '2,5',
-        physicalArea: '3,1',
-        landClass: 'IVa',
-        validFrom: '2026-01-01',
-      })
-      .withCsrfToken()
-      .redirects(0)
+    const created = await staffPost(client, clerk, `/panel/podatki/${taxpayer.id}/przedmioty`, {
+      tax: 'agricultural',
+      category: 'agri_arable',
+      description: 'Grunty orne',
+      location: 'dz. 45/2, obręb Łąki',
+      base: '2,5',
+      physicalArea: '3,1',
+      landClass: 'IVa',
+      validFrom: '2026-01-01',
+    })
     assert.equal(created.header('location'), `/panel/podatki/${taxpayer.id}`)
     const row = await db.from('fees_tax_objects').where('taxpayer_id', taxpayer.id).firstOrFail()
     assert.equal(Number(row.base_e4), 25_000)
@@ -189,38 +180,30 @@ test.group('Fees clerk / account card', (group) => {
 
     const edit = await client.get(`/panel/podatki/przedmioty/${row.id}`).signedIn('staff', clerk)
     assert.include(edit.text(), 'value="2,5"')
-    await client
-      .post(`/panel/podatki/przedmioty/${row.id}`)
-      .signedIn('staff', clerk)
-      .form({
-        tax: 'agricultural',
-        category: 'agri_arable',
-        description: 'Grunty orne i łąka',
-        base: '2,75',
-        validFrom: '2026-01-01',
-      })
-      .withCsrfToken()
-      .redirects(0)
+    await staffPost(client, clerk, `/panel/podatki/przedmioty/${row.id}`, {
+      tax: 'agricultural',
+      category: 'agri_arable',
+      description: 'Grunty orne i łąka',
+      base: '2,75',
+      validFrom: '2026-01-01',
+    })
     const updated = await db.from('fees_tax_objects').where('id', row.id).firstOrFail()
     assert.equal(Number(updated.base_e4), 27_500)
     assert.equal(updated.description, 'Grunty orne i łąka')
 
-    const tooEarly = await client
-      .post(`/panel/podatki/przedmioty/${row.id}/koniec`)
-      .header('referer', `/panel/podatki/przedmioty/${row.id}`)
-      .signedIn('staff', clerk)
-      .form({ validTo: '2025-06-30' })
-      .withCsrfToken()
-      .redirects(0)
+    const tooEarly = await staffPost(
+      client,
+      clerk,
+      `/panel/podatki/przedmioty/${row.id}/koniec`,
+      { validTo: '2025-06-30' },
+      `/panel/podatki/przedmioty/${row.id}`
+    )
     assert.deepEqual(inputErrors(tooEarly).validTo, [
       'Data końca opodatkowania nie może być wcześniejsza niż data początku.',
     ])
-    await client
-      .post(`/panel/podatki/przedmioty/${row.id}/koniec`)
-      .signedIn('staff', clerk)
-      .form({ validTo: '2026-06-30' })
-      .withCsrfToken()
-      .redirects(0)
+    await staffPost(client, clerk, `/panel/podatki/przedmioty/${row.id}/koniec`, {
+      validTo: '2026-06-30',
+    })
     const ended = await db.from('fees_tax_objects').where('id', row.id).firstOrFail()
     assert.equal(ended.valid_to, '2026-06-30')
     assert.equal(await auditCount('fees.tax_object_ended'), 1)
@@ -252,23 +235,21 @@ test.group('Fees clerk / account card', (group) => {
       .signedIn('staff', clerk)
     assert.include(noRates.text(), 'Brak stawki na rok 2030')
 
-    const invalid = await client
-      .post(`/panel/podatki/${taxpayer.id}/wymiar`)
-      .header('referer', `/panel/podatki/${taxpayer.id}/wymiar?rok=2026`)
-      .signedIn('staff', clerk)
-      .form({ year: '2026', issuedOn: 'wczoraj' })
-      .withCsrfToken()
-      .redirects(0)
+    const invalid = await staffPost(
+      client,
+      clerk,
+      `/panel/podatki/${taxpayer.id}/wymiar`,
+      { year: '2026', issuedOn: 'wczoraj' },
+      `/panel/podatki/${taxpayer.id}/wymiar?rok=2026`
+    )
     assert.deepEqual(inputErrors(invalid).issuedOn, [
       'Pole „Data wydania” musi zawierać datę w formacie RRRR-MM-DD, np. 2026-03-15.',
     ])
 
-    const issued = await client
-      .post(`/panel/podatki/${taxpayer.id}/wymiar`)
-      .signedIn('staff', clerk)
-      .form({ year: '2026', issuedOn: '2026-02-20' })
-      .withCsrfToken()
-      .redirects(0)
+    const issued = await staffPost(client, clerk, `/panel/podatki/${taxpayer.id}/wymiar`, {
+      year: '2026',
+      issuedOn: '2026-02-20',
+    })
     issued.assertStatus(302)
     const decisionUrl = issued.header('location')!
     assert.match(decisionUrl, /^\/panel\/podatki\/decyzje\/\d+$/)
@@ -291,35 +272,35 @@ test.group('Fees clerk / account card', (group) => {
       .firstOrFail()
     assert.notInclude(audit.details, code)
 
-    const twice = await client
-      .post(`/panel/podatki/${taxpayer.id}/wymiar`)
-      .header('referer', `/panel/podatki/${taxpayer.id}/wymiar?rok=2026`)
-      .signedIn('staff', clerk)
-      .form({ year: '2026', issuedOn: '2026-02-21' })
-      .withCsrfToken()
-      .redirects(0)
+    const twice = await staffPost(
+      client,
+      clerk,
+      `/panel/podatki/${taxpayer.id}/wymiar`,
+      { year: '2026', issuedOn: '2026-02-21' },
+      `/panel/podatki/${taxpayer.id}/wymiar?rok=2026`
+    )
     assert.match(inputErrors(twice).year[0], /^Decyzja na rok 2026 już istnieje/)
 
     /* Delivered after the first due date: that installment is due 14 days after delivery. */
-    const delivered = await client
-      .post(`/panel/podatki/decyzje/${decisionId}/doreczenie`)
-      .signedIn('staff', clerk)
-      .form({ deliveredOn: '2026-03-20' })
-      .withCsrfToken()
-      .redirects(0)
+    const delivered = await staffPost(
+      client,
+      clerk,
+      `/panel/podatki/decyzje/${decisionId}/doreczenie`,
+      { deliveredOn: '2026-03-20' }
+    )
     assert.equal(delivered.header('location'), decisionUrl)
     const first = await db
       .from('fees_installments')
       .where({ assessment_id: decisionId, number: 1 })
       .firstOrFail()
     assert.equal(first.due, '2026-04-03')
-    const beforeIssue = await client
-      .post(`/panel/podatki/decyzje/${decisionId}/doreczenie`)
-      .header('referer', decisionUrl)
-      .signedIn('staff', clerk)
-      .form({ deliveredOn: '2026-01-02' })
-      .withCsrfToken()
-      .redirects(0)
+    const beforeIssue = await staffPost(
+      client,
+      clerk,
+      `/panel/podatki/decyzje/${decisionId}/doreczenie`,
+      { deliveredOn: '2026-01-02' },
+      decisionUrl
+    )
     assert.deepEqual(inputErrors(beforeIssue).deliveredOn, [
       'Data doręczenia nie może być wcześniejsza niż data wydania decyzji.',
     ])
@@ -330,12 +311,12 @@ test.group('Fees clerk / account card', (group) => {
       .where({ taxpayer_id: taxpayer.id, category: 'building_other' })
       .firstOrFail()
     await db.from('fees_tax_objects').where('id', garage.id).update({ valid_to: '2026-06-30' })
-    const corrected = await client
-      .post(`/panel/podatki/decyzje/${decisionId}/zmiana`)
-      .signedIn('staff', clerk)
-      .form({ effectiveFrom: '2026-07-01', issuedOn: '2026-07-10' })
-      .withCsrfToken()
-      .redirects(0)
+    const corrected = await staffPost(
+      client,
+      clerk,
+      `/panel/podatki/decyzje/${decisionId}/zmiana`,
+      { effectiveFrom: '2026-07-01', issuedOn: '2026-07-10' }
+    )
     const newUrl = corrected.header('location')!
     assert.notEqual(newUrl, decisionUrl)
     const newId = Number(newUrl.split('/').pop())
@@ -372,23 +353,13 @@ test.group('Fees clerk / account card', (group) => {
       title: 'Wpłata w kasie',
       idempotencyKey: key,
     }
-    const first = await client
-      .post(`/panel/podatki/${taxpayer.id}/wplata`)
-      .signedIn('staff', clerk)
-      .form(payment)
-      .withCsrfToken()
-      .redirects(0)
+    const first = await staffPost(client, clerk, `/panel/podatki/${taxpayer.id}/wplata`, payment)
     assert.equal(first.header('location'), `/panel/podatki/${taxpayer.id}`)
     assert.equal(
       (first.flashMessage('notification') as { message: string }).message,
       'Zaksięgowano wpłatę.'
     )
-    const second = await client
-      .post(`/panel/podatki/${taxpayer.id}/wplata`)
-      .signedIn('staff', clerk)
-      .form(payment)
-      .withCsrfToken()
-      .redirects(0)
+    const second = await staffPost(client, clerk, `/panel/podatki/${taxpayer.id}/wplata`, payment)
     assert.include(
       (second.flashMessage('notification') as { message: string }).message,
       'już zaksięgowana'
@@ -418,13 +389,13 @@ test.group('Fees clerk / account card', (group) => {
       data: { name: 'Inny Podatnik', pesel: '02070803628' },
     })
     const url = `/panel/podatki/${taxpayer.id}/wplata`
-    const invalid = await client
-      .post(url)
-      .header('referer', url)
-      .signedIn('staff', clerk)
-      .form({ amount: 'sto złotych', paidOn: '2026-02-30', idempotencyKey: 'c'.repeat(32) })
-      .withCsrfToken()
-      .redirects(0)
+    const invalid = await staffPost(
+      client,
+      clerk,
+      url,
+      { amount: 'sto złotych', paidOn: '2026-02-30', idempotencyKey: 'c'.repeat(32) },
+      url
+    )
     const errors = inputErrors(invalid)
     assert.deepEqual(errors.amount, [
       'Pole „Kwota” musi zawierać kwotę większą od zera, np. 150,00.',
@@ -440,18 +411,18 @@ test.group('Fees clerk / account card', (group) => {
     /* The re-shown form keeps its token, so the corrected submit is still the same payment. */
     assert.equal(hiddenKey(page.text()), 'c'.repeat(32))
 
-    const foreign = await client
-      .post(url)
-      .header('referer', url)
-      .signedIn('staff', clerk)
-      .form({
+    const foreign = await staffPost(
+      client,
+      clerk,
+      url,
+      {
         amount: '50',
         paidOn: '2026-11-02',
         namedAssessmentId: String(other.assessmentId),
         idempotencyKey: 'd'.repeat(32),
-      })
-      .withCsrfToken()
-      .redirects(0)
+      },
+      url
+    )
     assert.deepEqual(inputErrors(foreign).namedAssessmentId, [
       'Wskazana decyzja nie należy do tego podatnika.',
     ])
@@ -467,32 +438,27 @@ test.group('Fees clerk / account card', (group) => {
     const form = await client.get(`/panel/podatki/raty/${last.id}/odpis`).signedIn('staff', clerk)
     form.assertStatus(200)
     assert.include(form.text(), formatMoney(last.outstandingGr))
-    const tooMuch = await client
-      .post(`/panel/podatki/raty/${last.id}/odpis`)
-      .header('referer', `/panel/podatki/raty/${last.id}/odpis`)
-      .signedIn('staff', clerk)
-      .form({ amount: '999999', bookedOn: today, writeOffReason: 'Umorzenie' })
-      .withCsrfToken()
-      .redirects(0)
+    const tooMuch = await staffPost(
+      client,
+      clerk,
+      `/panel/podatki/raty/${last.id}/odpis`,
+      { amount: '999999', bookedOn: today, writeOffReason: 'Umorzenie' },
+      `/panel/podatki/raty/${last.id}/odpis`
+    )
     assert.lengthOf(inputErrors(tooMuch).amount, 1)
-    const missing = await client
-      .post(`/panel/podatki/raty/${last.id}/odpis`)
-      .header('referer', `/panel/podatki/raty/${last.id}/odpis`)
-      .signedIn('staff', clerk)
-      .form({ amount: '10', bookedOn: today })
-      .withCsrfToken()
-      .redirects(0)
+    const missing = await staffPost(
+      client,
+      clerk,
+      `/panel/podatki/raty/${last.id}/odpis`,
+      { amount: '10', bookedOn: today },
+      `/panel/podatki/raty/${last.id}/odpis`
+    )
     assert.deepEqual(inputErrors(missing).writeOffReason, ['Pole „Podstawa odpisu” jest wymagane.'])
-    await client
-      .post(`/panel/podatki/raty/${last.id}/odpis`)
-      .signedIn('staff', clerk)
-      .form({
-        amount: (last.outstandingGr / 100).toFixed(2).replace('.', ','),
-        bookedOn: today,
-        writeOffReason: 'Decyzja o umorzeniu nr FN.3113.4.2026',
-      })
-      .withCsrfToken()
-      .redirects(0)
+    await staffPost(client, clerk, `/panel/podatki/raty/${last.id}/odpis`, {
+      amount: (last.outstandingGr / 100).toFixed(2).replace('.', ','),
+      bookedOn: today,
+      writeOffReason: 'Decyzja o umorzeniu nr FN.3113.4.2026',
+    })
     const afterWriteOff = (await accountStatement(taxpayer.id, today))!
     const state = afterWriteOff.assessments[0].installments.at(-1)!
     assert.equal(state.status, 'written_off')
@@ -514,22 +480,21 @@ test.group('Fees clerk / account card', (group) => {
       .get(`/panel/podatki/${taxpayer.id}/zwrot`)
       .signedIn('staff', clerk)
     assert.include(refundForm.text(), formatMoney(credit))
-    const over = await client
-      .post(`/panel/podatki/${taxpayer.id}/zwrot`)
-      .header('referer', `/panel/podatki/${taxpayer.id}/zwrot`)
-      .signedIn('staff', clerk)
-      .form({ amount: '100000', bookedOn: today, refundReason: 'Zwrot na rachunek' })
-      .withCsrfToken()
-      .redirects(0)
+    const over = await staffPost(
+      client,
+      clerk,
+      `/panel/podatki/${taxpayer.id}/zwrot`,
+      { amount: '100000', bookedOn: today, refundReason: 'Zwrot na rachunek' },
+      `/panel/podatki/${taxpayer.id}/zwrot`
+    )
     assert.deepEqual(inputErrors(over).amount, [
       'Kwota zwrotu musi być dodatnia i nie większa niż nadpłata.',
     ])
-    await client
-      .post(`/panel/podatki/${taxpayer.id}/zwrot`)
-      .signedIn('staff', clerk)
-      .form({ amount: '200,00', bookedOn: today, refundReason: 'Zwrot na rachunek' })
-      .withCsrfToken()
-      .redirects(0)
+    await staffPost(client, clerk, `/panel/podatki/${taxpayer.id}/zwrot`, {
+      amount: '200,00',
+      bookedOn: today,
+      refundReason: 'Zwrot na rachunek',
+    })
     const afterRefund = (await accountStatement(taxpayer.id, today))!
     assert.equal(afterRefund.totals.creditGr, credit - 20_000)
     assert.equal(await auditCount('fees.overpayment_refunded'), 1)
@@ -544,30 +509,28 @@ test.group('Fees clerk / account card', (group) => {
     const resident = await makeResident('zofia.wezyk@example.pl')
     await makeResident('niepotwierdzony@example.pl', false)
     const url = `/panel/podatki/${taxpayer.id}/konta`
-    const unchecked = await client
-      .post(url)
-      .header('referer', `/panel/podatki/${taxpayer.id}`)
-      .signedIn('staff', clerk)
-      .form({ residentEmail: 'zofia.wezyk@example.pl' })
-      .withCsrfToken()
-      .redirects(0)
+    const unchecked = await staffPost(
+      client,
+      clerk,
+      url,
+      { residentEmail: 'zofia.wezyk@example.pl' },
+      `/panel/podatki/${taxpayer.id}`
+    )
     assert.deepEqual(inputErrors(unchecked).identityChecked, [
       'Potwierdź, że tożsamość mieszkańca została sprawdzona.',
     ])
-    const unverified = await client
-      .post(url)
-      .header('referer', `/panel/podatki/${taxpayer.id}`)
-      .signedIn('staff', clerk)
-      .form({ residentEmail: 'niepotwierdzony@example.pl', identityChecked: '1' })
-      .withCsrfToken()
-      .redirects(0)
+    const unverified = await staffPost(
+      client,
+      clerk,
+      url,
+      { residentEmail: 'niepotwierdzony@example.pl', identityChecked: '1' },
+      `/panel/podatki/${taxpayer.id}`
+    )
     assert.match(inputErrors(unverified).residentEmail[0], /^Nie ma aktywnego konta mieszkańca/)
-    const linked = await client
-      .post(url)
-      .signedIn('staff', clerk)
-      .form({ residentEmail: 'Zofia.Wezyk@example.pl', identityChecked: '1' })
-      .withCsrfToken()
-      .redirects(0)
+    const linked = await staffPost(client, clerk, url, {
+      residentEmail: 'Zofia.Wezyk@example.pl',
+      identityChecked: '1',
+    })
     assert.equal(linked.header('location'), `/panel/podatki/${taxpayer.id}`)
     const link = await db
       .from('fees_taxpayer_links')
@@ -579,12 +542,9 @@ test.group('Fees clerk / account card', (group) => {
     assert.include(card.text(), 'zofia.wezyk@example.pl')
     assert.include(card.text(), 'Odłącz')
 
-    await client
-      .post(`/panel/podatki/${taxpayer.id}/konta/usun`)
-      .signedIn('staff', clerk)
-      .form({ residentId: String(resident.id) })
-      .withCsrfToken()
-      .redirects(0)
+    await staffPost(client, clerk, `/panel/podatki/${taxpayer.id}/konta/usun`, {
+      residentId: String(resident.id),
+    })
     assert.lengthOf(await db.from('fees_taxpayer_links').where('taxpayer_id', taxpayer.id), 0)
     assert.equal(await auditCount('fees.resident_linked'), 1)
     assert.equal(await auditCount('fees.resident_unlinked'), 1)
