@@ -4,7 +4,7 @@ import db from '@adonisjs/lucid/services/db'
 import StaffUser from '#core/models/staff_user'
 import { taxpayers } from '#fees/services/taxpayers'
 import { auditCount, makeStaff, resetSharedState, withOffice } from '#tests/helpers'
-import { taxpayerWithDecision } from '#tests/fees_fixtures'
+import { inputErrors, staffPost, taxpayerWithDecision } from '#tests/fees_fixtures'
 
 /* The tax clerk's register: search, new taxpayers, edits, access and escaping. */
 
@@ -18,10 +18,6 @@ async function financeClerk(login = 'ksiegowa') {
 /** The page's HTML with the whitespace between tags removed, so assertions survive reformatting. */
 function compact(html: string) {
   return html.replace(/>\s+</g, '><').replace(/\s+/g, ' ')
-}
-
-function inputErrors(response: { flashMessages(): Record<string, any> }) {
-  return (response.flashMessages().inputErrorsBag ?? {}) as Record<string, string[]>
 }
 
 const INDIVIDUAL = {
@@ -92,12 +88,7 @@ test.group('Fees clerk / taxpayer register', (group) => {
     const form = await client.get('/panel/podatki/nowy').signedIn('staff', clerk)
     form.assertStatus(200)
     assert.include(form.text(), 'PESEL')
-    const response = await client
-      .post('/panel/podatki')
-      .signedIn('staff', clerk)
-      .form(INDIVIDUAL)
-      .withCsrfToken()
-      .redirects(0)
+    const response = await staffPost(client, clerk, '/panel/podatki', INDIVIDUAL)
     response.assertStatus(302)
     const [created] = await taxpayers.search('02070803628')
     assert.equal(created.name, 'Kowalska Anna')
@@ -110,13 +101,13 @@ test.group('Fees clerk / taxpayer register', (group) => {
 
   test('validation errors are in Polish and name the field', async ({ client, assert }) => {
     const clerk = await financeClerk()
-    const badPesel = await client
-      .post('/panel/podatki')
-      .header('referer', '/panel/podatki/nowy')
-      .signedIn('staff', clerk)
-      .form({ ...INDIVIDUAL, pesel: '02070803629', name: '', postalCode: '1-2345' })
-      .withCsrfToken()
-      .redirects(0)
+    const badPesel = await staffPost(
+      client,
+      clerk,
+      '/panel/podatki',
+      { ...INDIVIDUAL, pesel: '02070803629', name: '', postalCode: '1-2345' },
+      '/panel/podatki/nowy'
+    )
     badPesel.assertStatus(302)
     assert.equal(badPesel.header('location'), '/panel/podatki/nowy')
     const errors = inputErrors(badPesel)
@@ -129,13 +120,13 @@ test.group('Fees clerk / taxpayer register', (group) => {
       /^Pole „Kod pocztowy” nie zawiera poprawnego kodu pocztowego/
     )
 
-    const business = await client
-      .post('/panel/podatki')
-      .header('referer', '/panel/podatki/nowy?rodzaj=business')
-      .signedIn('staff', clerk)
-      .form({ kind: 'business', name: 'Tartak Sp. z o.o.', regon: '123' })
-      .withCsrfToken()
-      .redirects(0)
+    const business = await staffPost(
+      client,
+      clerk,
+      '/panel/podatki',
+      { kind: 'business', name: 'Tartak Sp. z o.o.', regon: '123' },
+      '/panel/podatki/nowy?rodzaj=business'
+    )
     assert.deepEqual(inputErrors(business).nip, ['Pole „NIP” jest wymagane.'])
     assert.match(
       inputErrors(business).regon[0],
@@ -168,23 +159,18 @@ test.group('Fees clerk / taxpayer register', (group) => {
       regon: '012345675',
       city: 'Testowo',
     }
-    const first = await client
-      .post('/panel/podatki')
-      .signedIn('staff', clerk)
-      .form(business)
-      .withCsrfToken()
-      .redirects(0)
+    const first = await staffPost(client, clerk, '/panel/podatki', business)
     first.assertStatus(302)
     const [created] = await taxpayers.search('5213017228')
     assert.equal(created.kind, 'business')
     assert.equal(created.regon, '012345675')
-    const again = await client
-      .post('/panel/podatki')
-      .header('referer', '/panel/podatki/nowy?rodzaj=business')
-      .signedIn('staff', clerk)
-      .form({ ...business, name: 'Inny Tartak' })
-      .withCsrfToken()
-      .redirects(0)
+    const again = await staffPost(
+      client,
+      clerk,
+      '/panel/podatki',
+      { ...business, name: 'Inny Tartak' },
+      '/panel/podatki/nowy?rodzaj=business'
+    )
     assert.deepEqual(inputErrors(again).nip, ['Podatnik z tym numerem NIP jest już w ewidencji.'])
   })
 
@@ -205,35 +191,30 @@ test.group('Fees clerk / taxpayer register', (group) => {
     assert.include(compact(search.text()), `<td>${wife.id}</td><td>Nowak Ewa</td>`)
     assert.include(compact(search.text()), `<td>${husband.id}</td><td>Nowak Piotr</td>`)
 
-    const tooFew = await client
-      .post('/panel/podatki')
-      .header('referer', '/panel/podatki/nowy?rodzaj=joint')
-      .signedIn('staff', clerk)
-      .form({ kind: 'joint', name: 'Nowakowie Ewa i Piotr', memberIds: String(wife.id) })
-      .withCsrfToken()
-      .redirects(0)
+    const tooFew = await staffPost(
+      client,
+      clerk,
+      '/panel/podatki',
+      { kind: 'joint', name: 'Nowakowie Ewa i Piotr', memberIds: String(wife.id) },
+      '/panel/podatki/nowy?rodzaj=joint'
+    )
     assert.deepEqual(inputErrors(tooFew).memberIds, [
       'Współwłasność wymaga co najmniej dwóch współwłaścicieli.',
     ])
-    const badList = await client
-      .post('/panel/podatki')
-      .header('referer', '/panel/podatki/nowy?rodzaj=joint')
-      .signedIn('staff', clerk)
-      .form({ kind: 'joint', name: 'Nowakowie Ewa i Piotr', memberIds: 'Ewa, Piotr' })
-      .withCsrfToken()
-      .redirects(0)
+    const badList = await staffPost(
+      client,
+      clerk,
+      '/panel/podatki',
+      { kind: 'joint', name: 'Nowakowie Ewa i Piotr', memberIds: 'Ewa, Piotr' },
+      '/panel/podatki/nowy?rodzaj=joint'
+    )
     assert.match(inputErrors(badList).memberIds[0], /^Pole „Numery współwłaścicieli w ewidencji”/)
 
-    const ok = await client
-      .post('/panel/podatki')
-      .signedIn('staff', clerk)
-      .form({
-        kind: 'joint',
-        name: 'Nowakowie Ewa i Piotr',
-        memberIds: `${wife.id}, ${husband.id}`,
-      })
-      .withCsrfToken()
-      .redirects(0)
+    const ok = await staffPost(client, clerk, '/panel/podatki', {
+      kind: 'joint',
+      name: 'Nowakowie Ewa i Piotr',
+      memberIds: `${wife.id}, ${husband.id}`,
+    })
     ok.assertStatus(302)
     const jointId = Number(ok.header('location')!.split('/').pop())
     const members = await taxpayers.members(jointId)
@@ -256,33 +237,32 @@ test.group('Fees clerk / taxpayer register', (group) => {
     const form = await client.get(`/panel/podatki/${taxpayer.id}/edycja`).signedIn('staff', clerk)
     form.assertStatus(200)
     assert.include(form.text(), 'value="44051401359"')
-    const update = await client
-      .post(`/panel/podatki/${taxpayer.id}`)
-      .signedIn('staff', clerk)
-      .form({ ...INDIVIDUAL, name: 'Źródlana Zofia', pesel: '44051401359' })
-      .withCsrfToken()
-      .redirects(0)
+    const update = await staffPost(client, clerk, `/panel/podatki/${taxpayer.id}`, {
+      ...INDIVIDUAL,
+      name: 'Źródlana Zofia',
+      pesel: '44051401359',
+    })
     assert.equal(update.header('location'), `/panel/podatki/${taxpayer.id}`)
     assert.equal((await taxpayers.find(taxpayer.id))!.name, 'Źródlana Zofia')
     assert.equal(await auditCount('fees.taxpayer_updated'), 1)
 
-    const duplicate = await client
-      .post(`/panel/podatki/${taxpayer.id}`)
-      .header('referer', `/panel/podatki/${taxpayer.id}/edycja`)
-      .signedIn('staff', clerk)
-      .form({ ...INDIVIDUAL })
-      .withCsrfToken()
-      .redirects(0)
+    const duplicate = await staffPost(
+      client,
+      clerk,
+      `/panel/podatki/${taxpayer.id}`,
+      { ...INDIVIDUAL },
+      `/panel/podatki/${taxpayer.id}/edycja`
+    )
     assert.deepEqual(inputErrors(duplicate).pesel, [
       'Podatnik z tym numerem PESEL jest już w ewidencji.',
     ])
-    const kind = await client
-      .post(`/panel/podatki/${taxpayer.id}`)
-      .header('referer', `/panel/podatki/${taxpayer.id}/edycja`)
-      .signedIn('staff', clerk)
-      .form({ kind: 'business', name: 'Firma', nip: '5213017228' })
-      .withCsrfToken()
-      .redirects(0)
+    const kind = await staffPost(
+      client,
+      clerk,
+      `/panel/podatki/${taxpayer.id}`,
+      { kind: 'business', name: 'Firma', nip: '5213017228' },
+      `/panel/podatki/${taxpayer.id}/edycja`
+    )
     assert.deepEqual(inputErrors(kind).kind, ['Rodzaju podatnika nie można zmienić po utworzeniu.'])
     assert.equal((await taxpayers.find(taxpayer.id))!.kind, 'individual')
   })
@@ -343,19 +323,17 @@ test.group('Fees clerk / taxpayer register', (group) => {
     card.assertStatus(200)
     assert.notInclude(card.text(), 'Przyjmij wpłatę')
     for (const user of [otherClerk, admin, manager]) {
-      const post = await client
-        .post(`/panel/podatki/${taxpayer.id}/wplata`)
-        .signedIn('staff', user)
-        .form({ amount: '100,00', paidOn: '2026-11-02', idempotencyKey: 'a'.repeat(32) })
-        .withCsrfToken()
-        .redirects(0)
+      const post = await staffPost(client, user, `/panel/podatki/${taxpayer.id}/wplata`, {
+        amount: '100,00',
+        paidOn: '2026-11-02',
+        idempotencyKey: 'a'.repeat(32),
+      })
       assert.equal(post.status(), 403, user.login)
-      const edit = await client
-        .post(`/panel/podatki/${taxpayer.id}`)
-        .signedIn('staff', user)
-        .form({ ...INDIVIDUAL, pesel: '44051401359', name: 'Przejęty' })
-        .withCsrfToken()
-        .redirects(0)
+      const edit = await staffPost(client, user, `/panel/podatki/${taxpayer.id}`, {
+        ...INDIVIDUAL,
+        pesel: '44051401359',
+        name: 'Przejęty',
+      })
       assert.equal(edit.status(), 403, user.login)
     }
     const payments = await db.from('fees_payments').where('taxpayer_id', taxpayer.id)
@@ -379,12 +357,11 @@ test.group('Fees clerk / taxpayer register', (group) => {
       const page = await client.get(url).signedIn('staff', clerk).redirects(0)
       assert.equal(page.status(), 404, url)
     }
-    const post = await client
-      .post('/panel/podatki/999999/wplata')
-      .signedIn('staff', clerk)
-      .form({ amount: '100,00', paidOn: '2026-11-02', idempotencyKey: 'b'.repeat(32) })
-      .withCsrfToken()
-      .redirects(0)
+    const post = await staffPost(client, clerk, '/panel/podatki/999999/wplata', {
+      amount: '100,00',
+      paidOn: '2026-11-02',
+      idempotencyKey: 'b'.repeat(32),
+    })
     assert.equal(post.status(), 404)
   })
 })
