@@ -5,7 +5,7 @@ import db from '@adonisjs/lucid/services/db'
 import StaffUser from '#core/models/staff_user'
 import { interestRates } from '#fees/services/interest_rates'
 import { auditCount, makeStaff, resetSharedState, withOffice } from '#tests/helpers'
-import { addFeeType, addWasteRate } from '#tests/fees_fixtures'
+import { addFeeType, addWasteRate, staffPost } from '#tests/fees_fixtures'
 
 /** The field errors a rejected form flashed (field → messages). */
 function errorsOf(response: ApiResponse): Record<string, string[]> {
@@ -96,12 +96,7 @@ test.group('Fees configuration / access', (group) => {
       ],
     ]
     for (const [url, form] of posts) {
-      const response = await client
-        .post(url)
-        .signedIn('staff', financeClerk)
-        .form(form)
-        .withCsrfToken()
-        .redirects(0)
+      const response = await staffPost(client, financeClerk, url, form)
       assert.equal(response.status(), 403, url)
     }
     assert.lengthOf(await db.from('fees_tax_rates'), 0)
@@ -121,19 +116,14 @@ test.group('Fees configuration / resolution rates', (group) => {
     assert,
   }) => {
     const { treasurer } = await staff()
-    const response = await client
-      .post('/panel/podatki/konfiguracja/stawki')
-      .signedIn('staff', treasurer)
-      .form({
-        year: '2027',
-        resolution: 'Uchwała nr XV/120/2026 z dnia 26 listopada 2026 r.',
-        rate_land_other: '0,7',
-        rate_building_residential: '1,15',
-        rate_agri_arable: '216,2525',
-        rate_structure: '2',
-      })
-      .withCsrfToken()
-      .redirects(0)
+    const response = await staffPost(client, treasurer, '/panel/podatki/konfiguracja/stawki', {
+      year: '2027',
+      resolution: 'Uchwała nr XV/120/2026 z dnia 26 listopada 2026 r.',
+      rate_land_other: '0,7',
+      rate_building_residential: '1,15',
+      rate_agri_arable: '216,2525',
+      rate_structure: '2',
+    })
     response.assertStatus(302)
     response.assertHeader('location', '/panel/podatki/konfiguracja/stawki?rok=2027')
     const rows = await db.from('fees_tax_rates').where('year', 2027).orderBy('category')
@@ -167,12 +157,10 @@ test.group('Fees configuration / resolution rates', (group) => {
     assert.include(page.text(), 'value="2"')
 
     /* Emptying a field removes that year's rate. */
-    await client
-      .post('/panel/podatki/konfiguracja/stawki')
-      .signedIn('staff', treasurer)
-      .form({ year: '2027', rate_land_other: '0,71' })
-      .withCsrfToken()
-      .redirects(0)
+    await staffPost(client, treasurer, '/panel/podatki/konfiguracja/stawki', {
+      year: '2027',
+      rate_land_other: '0,71',
+    })
     const after = await db.from('fees_tax_rates').where('year', 2027)
     assert.deepEqual(
       after.map((row) => [row.category, Number(row.rate_e4)]),
@@ -186,19 +174,19 @@ test.group('Fees configuration / resolution rates', (group) => {
     assert,
   }) => {
     const { treasurer } = await staff()
-    const response = await client
-      .post('/panel/podatki/konfiguracja/stawki')
-      .header('referer', '/panel/podatki/konfiguracja/stawki?rok=2027')
-      .signedIn('staff', treasurer)
-      .form({
+    const response = await staffPost(
+      client,
+      treasurer,
+      '/panel/podatki/konfiguracja/stawki',
+      {
         year: '2027',
         rate_land_other: 'siedem',
         rate_building_other: '1,23456',
         rate_structure: '2,555',
         rate_forest: '46,50',
-      })
-      .withCsrfToken()
-      .redirects(0)
+      },
+      '/panel/podatki/konfiguracja/stawki?rok=2027'
+    )
     response.assertStatus(302)
     response.assertHeader('location', '/panel/podatki/konfiguracja/stawki?rok=2027')
     const errors = errorsOf(response)
@@ -224,22 +212,21 @@ test.group('Fees configuration / resolution rates', (group) => {
     assert,
   }) => {
     const { treasurer } = await staff()
-    await client
-      .post('/panel/podatki/konfiguracja/stawki')
-      .signedIn('staff', treasurer)
-      .form({ year: '2026', rate_land_other: '0,69', rate_forest: '46,5' })
-      .withCsrfToken()
-    await client
-      .post('/panel/podatki/konfiguracja/stawki')
-      .signedIn('staff', treasurer)
-      .form({ year: '2027', rate_land_other: '0,72' })
-      .withCsrfToken()
-    const response = await client
-      .post('/panel/podatki/konfiguracja/stawki/kopiuj')
-      .signedIn('staff', treasurer)
-      .form({ year: '2027' })
-      .withCsrfToken()
-      .redirects(0)
+    await staffPost(client, treasurer, '/panel/podatki/konfiguracja/stawki', {
+      year: '2026',
+      rate_land_other: '0,69',
+      rate_forest: '46,5',
+    })
+    await staffPost(client, treasurer, '/panel/podatki/konfiguracja/stawki', {
+      year: '2027',
+      rate_land_other: '0,72',
+    })
+    const response = await staffPost(
+      client,
+      treasurer,
+      '/panel/podatki/konfiguracja/stawki/kopiuj',
+      { year: '2027' }
+    )
     response.assertHeader('location', '/panel/podatki/konfiguracja/stawki?rok=2027')
     const rows = await db.from('fees_tax_rates').where('year', 2027).orderBy('category')
     assert.deepEqual(
@@ -251,13 +238,13 @@ test.group('Fees configuration / resolution rates', (group) => {
     )
     assert.equal(await auditCount('fees.tax_rates_copied'), 1)
 
-    const none = await client
-      .post('/panel/podatki/konfiguracja/stawki/kopiuj')
-      .header('referer', '/panel/podatki/konfiguracja/stawki?rok=2030')
-      .signedIn('staff', treasurer)
-      .form({ year: '2030' })
-      .withCsrfToken()
-      .redirects(0)
+    const none = await staffPost(
+      client,
+      treasurer,
+      '/panel/podatki/konfiguracja/stawki/kopiuj',
+      { year: '2030' },
+      '/panel/podatki/konfiguracja/stawki?rok=2030'
+    )
     assert.equal(errorsOf(none).year[0], 'Na rok 2029 nie ma stawek do skopiowania.')
   })
 })
@@ -270,43 +257,41 @@ test.group('Fees configuration / interest', (group) => {
     assert,
   }) => {
     const { treasurer } = await staff()
-    const add = await client
-      .post('/panel/podatki/konfiguracja/odsetki')
-      .signedIn('staff', treasurer)
-      .form({ effectiveFrom: '04.06.2026', rate: '10,25', note: 'Obwieszczenie MF' })
-      .withCsrfToken()
-      .redirects(0)
+    const add = await staffPost(client, treasurer, '/panel/podatki/konfiguracja/odsetki', {
+      effectiveFrom: '04.06.2026',
+      rate: '10,25',
+      note: 'Obwieszczenie MF',
+    })
     add.assertHeader('location', '/panel/podatki/konfiguracja/odsetki')
     const rates = await interestRates.all()
     assert.deepInclude(rates, { from: '2026-06-04', standardBp: 1_025 })
     assert.equal(await auditCount('fees.interest_rate_added', 'skarbnik'), 1)
 
-    const duplicate = await client
-      .post('/panel/podatki/konfiguracja/odsetki')
-      .header('referer', '/panel/podatki/konfiguracja/odsetki')
-      .signedIn('staff', treasurer)
-      .form({ effectiveFrom: '2026-06-04', rate: '10' })
-      .withCsrfToken()
-      .redirects(0)
+    const duplicate = await staffPost(
+      client,
+      treasurer,
+      '/panel/podatki/konfiguracja/odsetki',
+      { effectiveFrom: '2026-06-04', rate: '10' },
+      '/panel/podatki/konfiguracja/odsetki'
+    )
     assert.match(errorsOf(duplicate).effectiveFrom[0], /już jest w tabeli/)
 
-    const bad = await client
-      .post('/panel/podatki/konfiguracja/odsetki')
-      .header('referer', '/panel/podatki/konfiguracja/odsetki')
-      .signedIn('staff', treasurer)
-      .form({ effectiveFrom: '31.02.2026', rate: '10,255' })
-      .withCsrfToken()
-      .redirects(0)
+    const bad = await staffPost(
+      client,
+      treasurer,
+      '/panel/podatki/konfiguracja/odsetki',
+      { effectiveFrom: '31.02.2026', rate: '10,255' },
+      '/panel/podatki/konfiguracja/odsetki'
+    )
     const errors = errorsOf(bad)
     assert.match(errors.effectiveFrom[0], /^Pole „Obowiązuje od” musi zawierać istniejącą datę/)
     assert.match(errors.rate[0], /^Pole „Stawka” musi zawierać procent/)
 
     const row = await db.from('fees_interest_rates').where('standard_rate_bp', 1_025).firstOrFail()
-    await client
-      .post(`/panel/podatki/konfiguracja/odsetki/${row.id}`)
-      .signedIn('staff', treasurer)
-      .form({ effectiveFrom: '2026-06-05', rate: '10,5' })
-      .withCsrfToken()
+    await staffPost(client, treasurer, `/panel/podatki/konfiguracja/odsetki/${row.id}`, {
+      effectiveFrom: '2026-06-05',
+      rate: '10,5',
+    })
     assert.deepInclude(await interestRates.all(), { from: '2026-06-05', standardBp: 1_050 })
     const corrected = await db
       .from('audit_entries')
@@ -317,11 +302,10 @@ test.group('Fees configuration / interest', (group) => {
       to: { effectiveFrom: '2026-06-05', rateBp: 1_050 },
     })
 
-    await client
-      .post('/panel/podatki/konfiguracja/odsetki/prog')
-      .signedIn('staff', treasurer)
-      .form({ threshold: '9,30', thresholdFrom: '01.01.2027' })
-      .withCsrfToken()
+    await staffPost(client, treasurer, '/panel/podatki/konfiguracja/odsetki/prog', {
+      threshold: '9,30',
+      thresholdFrom: '01.01.2027',
+    })
     assert.equal(await interestRates.thresholdGrAt('2026-12-31'), 870)
     assert.equal(await interestRates.thresholdGrAt('2027-01-01'), 930)
     assert.equal(await auditCount('fees.interest_threshold_set'), 1)
@@ -353,12 +337,7 @@ test.group('Fees configuration / waste rates and fee types', (group) => {
     assert,
   }) => {
     const { treasurer } = await staff()
-    const add = await client
-      .post('/panel/podatki/konfiguracja/odpady')
-      .signedIn('staff', treasurer)
-      .form(wasteForm)
-      .withCsrfToken()
-      .redirects(0)
+    const add = await staffPost(client, treasurer, '/panel/podatki/konfiguracja/odpady', wasteForm)
     add.assertHeader('location', '/panel/podatki/konfiguracja/odpady')
     const row = await db.from('fees_waste_rates').firstOrFail()
     assert.deepInclude(row, {
@@ -371,13 +350,13 @@ test.group('Fees configuration / waste rates and fee types', (group) => {
     assert.equal(Number(row.non_sorting_multiplier_pct), 250)
     assert.equal(await auditCount('fees.waste_rate_added'), 1)
 
-    const bad = await client
-      .post('/panel/podatki/konfiguracja/odpady')
-      .header('referer', '/panel/podatki/konfiguracja/odpady')
-      .signedIn('staff', treasurer)
-      .form({ ...wasteForm, validFrom: '2027-02-15', nonSortingMultiplier: '5', method: 'dogs' })
-      .withCsrfToken()
-      .redirects(0)
+    const bad = await staffPost(
+      client,
+      treasurer,
+      '/panel/podatki/konfiguracja/odpady',
+      { ...wasteForm, validFrom: '2027-02-15', nonSortingMultiplier: '5', method: 'dogs' },
+      '/panel/podatki/konfiguracja/odpady'
+    )
     const errors = errorsOf(bad)
     assert.match(
       errors.validFrom[0],
@@ -389,11 +368,10 @@ test.group('Fees configuration / waste rates and fee types', (group) => {
     )
     assert.match(errors.method[0], /„Metoda ustalania opłaty”/)
 
-    await client
-      .post(`/panel/podatki/konfiguracja/odpady/${row.id}`)
-      .signedIn('staff', treasurer)
-      .form({ ...wasteForm, rate: '13' })
-      .withCsrfToken()
+    await staffPost(client, treasurer, `/panel/podatki/konfiguracja/odpady/${row.id}`, {
+      ...wasteForm,
+      rate: '13',
+    })
     const corrected = await db.from('fees_waste_rates').where('id', row.id).firstOrFail()
     assert.equal(Number(corrected.rate_e2), 130_000)
     assert.equal(await auditCount('fees.waste_rate_corrected'), 1)
@@ -419,12 +397,7 @@ test.group('Fees configuration / waste rates and fee types', (group) => {
       rounding: 'none',
       isActive: '1',
     }
-    const created = await client
-      .post('/panel/podatki/konfiguracja/oplaty')
-      .signedIn('staff', treasurer)
-      .form(form)
-      .withCsrfToken()
-      .redirects(0)
+    const created = await staffPost(client, treasurer, '/panel/podatki/konfiguracja/oplaty', form)
     created.assertHeader('location', '/panel/podatki/konfiguracja/oplaty')
     const row = await db.from('fees_fee_types').where('code', 'psy').firstOrFail()
     assert.deepInclude(row, { amount_rule: 'per_unit', unit_label: 'pies', schedule: 'once:03-31' })
@@ -435,48 +408,44 @@ test.group('Fees configuration / waste rates and fee types', (group) => {
       .firstOrFail()
     assert.equal(JSON.parse(entry.details).after.feeSlug, 'psy')
 
-    const bad = await client
-      .post('/panel/podatki/konfiguracja/oplaty')
-      .header('referer', '/panel/podatki/konfiguracja/oplaty/nowa')
-      .signedIn('staff', treasurer)
-      .form({
+    const bad = await staffPost(
+      client,
+      treasurer,
+      '/panel/podatki/konfiguracja/oplaty',
+      {
         ...form,
         code: 'Psy!',
         amount: '45,555',
         unitLabel: '',
         scheduleKind: 'monthly',
         scheduleDay: '',
-      })
-      .withCsrfToken()
-      .redirects(0)
+      },
+      '/panel/podatki/konfiguracja/oplaty/nowa'
+    )
     const errors = errorsOf(bad)
     assert.match(errors.code[0], /^Pole „Kod opłaty” może zawierać małe litery/)
     assert.match(errors.amount[0], /^Pole „Kwota” musi zawierać kwotę/)
     assert.match(errors.unitLabel[0], /„Jednostka”/)
     assert.match(errors.scheduleDay[0], /„Dzień miesiąca”/)
 
-    const duplicate = await client
-      .post('/panel/podatki/konfiguracja/oplaty')
-      .header('referer', '/panel/podatki/konfiguracja/oplaty/nowa')
-      .signedIn('staff', treasurer)
-      .form(form)
-      .withCsrfToken()
-      .redirects(0)
+    const duplicate = await staffPost(
+      client,
+      treasurer,
+      '/panel/podatki/konfiguracja/oplaty',
+      form,
+      '/panel/podatki/konfiguracja/oplaty/nowa'
+    )
     assert.equal(errorsOf(duplicate).code[0], 'Opłata o tym kodzie już istnieje.')
 
-    await client
-      .post(`/panel/podatki/konfiguracja/oplaty/${row.id}`)
-      .signedIn('staff', treasurer)
-      .form({
-        ...form,
-        amountRule: 'fixed',
-        amount: '120',
-        scheduleKind: 'monthly',
-        scheduleDay: '10',
-        rounding: 'zloty',
-        isActive: '',
-      })
-      .withCsrfToken()
+    await staffPost(client, treasurer, `/panel/podatki/konfiguracja/oplaty/${row.id}`, {
+      ...form,
+      amountRule: 'fixed',
+      amount: '120',
+      scheduleKind: 'monthly',
+      scheduleDay: '10',
+      rounding: 'zloty',
+      isActive: '',
+    })
     const edited = await db.from('fees_fee_types').where('id', row.id).firstOrFail()
     assert.deepInclude(edited, {
       amount_rule: 'fixed',
