@@ -5,7 +5,7 @@ import db from '@adonisjs/lucid/services/db'
 import { taxpayers } from '#fees/services/taxpayers'
 import { accountStatement } from '#fees/services/account_statement'
 import { auditCount, makeStaff, resetSharedState, withOffice } from '#tests/helpers'
-import { addFeeType, addWasteRate, installmentsOf } from '#tests/fees_fixtures'
+import { addFeeType, addWasteRate, installmentsOf, staffPost } from '#tests/fees_fixtures'
 
 /** The field errors a rejected form flashed (field → messages). */
 function errorsOf(response: ApiResponse): Record<string, string[]> {
@@ -50,12 +50,7 @@ test.group('Waste declarations and other fees of a taxpayer', (group) => {
     const { clerk, taxpayer } = await setupPeople()
     await addWasteRate()
     const url = `/panel/podatki/${taxpayer.id}/odpady`
-    const first = await client
-      .post(url)
-      .signedIn('staff', clerk)
-      .form(declarationForm)
-      .withCsrfToken()
-      .redirects(0)
+    const first = await staffPost(client, clerk, url, declarationForm)
     first.assertStatus(302)
     first.assertHeader('location', url)
     const initial = await db
@@ -67,18 +62,13 @@ test.group('Waste declarations and other fees of a taxpayer', (group) => {
     assert.lengthOf(before, 12)
     assert.deepEqual(before[0], [1, '2026-01-15', 12_400])
 
-    const second = await client
-      .post(url)
-      .signedIn('staff', clerk)
-      .form({
-        ...declarationForm,
-        effectiveMonth: '2026-07',
-        residents: '3',
-        composting: '1',
-        filedOn: '2026-07-02',
-      })
-      .withCsrfToken()
-      .redirects(0)
+    const second = await staffPost(client, clerk, url, {
+      ...declarationForm,
+      effectiveMonth: '2026-07',
+      residents: '3',
+      composting: '1',
+      filedOn: '2026-07-02',
+    })
     second.assertStatus(302)
     const rows = await db
       .from('fees_assessments')
@@ -119,36 +109,36 @@ test.group('Waste declarations and other fees of a taxpayer', (group) => {
     const { clerk, taxpayer } = await setupPeople()
     await addWasteRate()
     const url = `/panel/podatki/${taxpayer.id}/odpady`
-    const bad = await client
-      .post(url)
-      .header('referer', url)
-      .signedIn('staff', clerk)
-      .form({ ...declarationForm, effectiveMonth: '2026-13', residents: 'cztery' })
-      .withCsrfToken()
-      .redirects(0)
+    const bad = await staffPost(
+      client,
+      clerk,
+      url,
+      { ...declarationForm, effectiveMonth: '2026-13', residents: 'cztery' },
+      url
+    )
     const errors = errorsOf(bad)
     assert.match(errors.effectiveMonth[0], /^Pole „Od miesiąca” musi zawierać miesiąc/)
     assert.match(errors.residents[0], /„Liczba mieszkańców”/)
 
-    const missing = await client
-      .post(url)
-      .header('referer', url)
-      .signedIn('staff', clerk)
-      .form({ ...declarationForm, residents: '', areaM2: '84,3' })
-      .withCsrfToken()
-      .redirects(0)
+    const missing = await staffPost(
+      client,
+      clerk,
+      url,
+      { ...declarationForm, residents: '', areaM2: '84,3' },
+      url
+    )
     assert.equal(
       errorsOf(missing).residents[0],
       'Pole „Liczba mieszkańców” jest wymagane: od 2026-01 opłatę ustala się od liczby mieszkańców.'
     )
 
-    const noRate = await client
-      .post(url)
-      .header('referer', url)
-      .signedIn('staff', clerk)
-      .form({ ...declarationForm, effectiveMonth: '2025-06' })
-      .withCsrfToken()
-      .redirects(0)
+    const noRate = await staffPost(
+      client,
+      clerk,
+      url,
+      { ...declarationForm, effectiveMonth: '2025-06' },
+      url
+    )
     assert.match(errorsOf(noRate).effectiveMonth[0], /Brak stawki/)
     assert.lengthOf(await db.from('fees_waste_declarations'), 0)
     assert.lengthOf(await db.from('fees_assessments'), 0)
@@ -167,12 +157,12 @@ test.group('Waste declarations and other fees of a taxpayer', (group) => {
         .signedIn('staff', manager)
       page.assertStatus(200)
       assert.notInclude(page.text(), `action="/panel/podatki/${taxpayer.id}/${path}"`)
-      const post = await client
-        .post(`/panel/podatki/${taxpayer.id}/${path}`)
-        .signedIn('staff', manager)
-        .form({ ...declarationForm, feeTypeId: '1', year: '2026', issuedOn: '2026-01-10' })
-        .withCsrfToken()
-        .redirects(0)
+      const post = await staffPost(client, manager, `/panel/podatki/${taxpayer.id}/${path}`, {
+        ...declarationForm,
+        feeTypeId: '1',
+        year: '2026',
+        issuedOn: '2026-01-10',
+      })
       assert.equal(post.status(), 403, path)
       const missing = await client.get(`/panel/podatki/999999/${path}`).signedIn('staff', manager)
       assert.equal(missing.status(), 404)
@@ -187,12 +177,12 @@ test.group('Waste declarations and other fees of a taxpayer', (group) => {
     const { treasurer, taxpayer } = await setupPeople()
     const feeTypeId = await addFeeType({ rounding: 'zloty', schedule: 'property' })
     const url = `/panel/podatki/${taxpayer.id}/oplaty`
-    const response = await client
-      .post(url)
-      .signedIn('staff', treasurer)
-      .form({ feeTypeId: String(feeTypeId), year: '2027', units: '3', issuedOn: '2027-01-05' })
-      .withCsrfToken()
-      .redirects(0)
+    const response = await staffPost(client, treasurer, url, {
+      feeTypeId: String(feeTypeId),
+      year: '2027',
+      units: '3',
+      issuedOn: '2027-01-05',
+    })
     response.assertHeader('location', url)
     const assessment = await db
       .from('fees_assessments')
@@ -209,22 +199,22 @@ test.group('Waste declarations and other fees of a taxpayer', (group) => {
     ])
     assert.equal(await auditCount('fees.fee_assessed'), 1)
 
-    const again = await client
-      .post(url)
-      .header('referer', url)
-      .signedIn('staff', treasurer)
-      .form({ feeTypeId: String(feeTypeId), year: '2027', units: '1', issuedOn: '2027-02-05' })
-      .withCsrfToken()
-      .redirects(0)
+    const again = await staffPost(
+      client,
+      treasurer,
+      url,
+      { feeTypeId: String(feeTypeId), year: '2027', units: '1', issuedOn: '2027-02-05' },
+      url
+    )
     assert.match(errorsOf(again).year[0], /jest już naliczona/)
 
-    const noUnits = await client
-      .post(url)
-      .header('referer', url)
-      .signedIn('staff', treasurer)
-      .form({ feeTypeId: String(feeTypeId), year: '2028', issuedOn: '2027-02-05' })
-      .withCsrfToken()
-      .redirects(0)
+    const noUnits = await staffPost(
+      client,
+      treasurer,
+      url,
+      { feeTypeId: String(feeTypeId), year: '2028', issuedOn: '2027-02-05' },
+      url
+    )
     assert.equal(errorsOf(noUnits).units[0], 'Podaj liczbę jednostek większą od zera.')
     const page = await client.get(url).signedIn('staff', treasurer)
     assert.include(page.text(), assessment.number)
