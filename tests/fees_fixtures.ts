@@ -14,6 +14,7 @@ import ratuszConfig from '#config/ratusz'
 import { issueTaxDecision } from '#fees/services/assessments'
 import { bookings } from '#fees/services/bookings'
 import { taxpayers, type TaxpayerData, type TaxpayerRow } from '#fees/services/taxpayers'
+import { makeStaff } from '#tests/helpers'
 
 /** Rates of a council resolution (zł per unit × 10^4; structures: fraction × 10^4). */
 export const SAMPLE_RATES = [
@@ -372,4 +373,12 @@ export function staffPost(
 /** The validation errors a redirected form post flashed, by field. */
 export function inputErrors(response: { flashMessages(): Record<string, any> }) {
   return (response.flashMessages().inputErrorsBag ?? {}) as Record<string, string[]>
+}
+
+/** A clerk of the finance unit (FN), the one that keeps the tax accounts. */
+export async function financeClerk(login = 'ksiegowa') {
+  const user = await makeStaff(login, ['clerk'])
+  user.unit = 'FN'
+  await user.save()
+  return user
 }
