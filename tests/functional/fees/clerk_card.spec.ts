@@ -7,17 +7,16 @@ import { formatMoney } from '#core/services/money'
 import { accountStatement } from '#fees/services/account_statement'
 import { bookings } from '#fees/services/bookings'
 import { taxpayers } from '#fees/services/taxpayers'
-import { auditCount, makeResident, makeStaff, resetSharedState, withOffice } from '#tests/helpers'
-import { inputErrors, staffPost, taxpayerWithDecision } from '#tests/fees_fixtures'
+import { auditCount, makeResident, resetSharedState, withOffice } from '#tests/helpers'
+import {
+  financeClerk,
+  inputErrors,
+  seedTaxRates,
+  staffPost,
+  taxpayerWithDecision,
+} from '#tests/fees_fixtures'
 
 /* The account card (karta kontowa) and what the clerk books on it. */
-
-async function financeClerk(login = 'ksiegowa') {
-  const user = await makeStaff(login, ['clerk'])
-  user.unit = 'FN'
-  await user.save()
-  return user
-}
 
 function compact(html: string) {
   return html.replace(/\s+/g, ' ').replace(/\s*</g, '<').replace(/>\s*/g, '>')
@@ -216,7 +215,6 @@ test.group('Fees clerk / account card', (group) => {
     const clerk = await financeClerk()
     const { taxpayer } = await taxpayerWithDecision({ year: 2025, issuedOn: '2025-02-20' })
     /* Rates for 2026 come with the fixture; the 2026 decision is issued here. */
-    const { seedTaxRates } = await import('#tests/fees_fixtures')
     await seedTaxRates(2026)
     const preview = await client
       .get(`/panel/podatki/${taxpayer.id}/wymiar?rok=2026`)
