@@ -4,16 +4,9 @@ import db from '@adonisjs/lucid/services/db'
 import StaffUser from '#core/models/staff_user'
 import { taxpayers } from '#fees/services/taxpayers'
 import { auditCount, makeStaff, resetSharedState, withOffice } from '#tests/helpers'
-import { inputErrors, staffPost, taxpayerWithDecision } from '#tests/fees_fixtures'
+import { financeClerk, inputErrors, staffPost, taxpayerWithDecision } from '#tests/fees_fixtures'
 
 /* The tax clerk's register: search, new taxpayers, edits, access and escaping. */
-
-async function financeClerk(login = 'ksiegowa') {
-  const user = await makeStaff(login, ['clerk'])
-  user.unit = 'FN'
-  await user.save()
-  return user
-}
 
 /** The page's HTML with the whitespace between tags removed, so assertions survive reformatting. */
 function compact(html: string) {
