@@ -20,9 +20,11 @@ import { taxpayers } from '#fees/services/taxpayers'
 import { correctTaxDecision } from '#fees/services/assessments'
 import {
   addTaxObject,
+  financeClerk,
   letterPng,
   oneLine,
   pdfText,
+  staffPost,
   taxpayerWithDecision,
 } from '#tests/fees_fixtures'
 import { makeResident, makeStaff, resetSharedState, withOffice } from '#tests/helpers'
@@ -53,13 +55,6 @@ async function scenario() {
 async function count(table: string, where: Record<string, unknown> = {}) {
   const row = await db.from(table).where(where).count('* as total').first()
   return Number(row?.total ?? 0)
-}
-
-async function financeClerk(login = 'fn-kasia') {
-  const clerk = await makeStaff(login, ['clerk'])
-  clerk.unit = 'FN'
-  await clerk.save()
-  return clerk
 }
 
 test.group('Fees / reminders', (group) => {
@@ -115,7 +110,7 @@ test.group('Fees / reminders', (group) => {
     assert,
   }) => {
     const { debtor, resident } = await scenario()
-    const staff = await financeClerk()
+    const staff = await financeClerk('fn-kasia')
     const statement = (await accountStatement(debtor.taxpayer.id, AS_OF))!
     const first = statement.assessments[0].installments[0]
 
@@ -264,7 +259,7 @@ test.group('Fees / reminder pages', (group) => {
     assert,
   }) => {
     const { debtor } = await scenario()
-    const clerk = await financeClerk()
+    const clerk = await financeClerk('fn-kasia')
 
     const form = await client.get('/panel/podatki/upomnienia').signedIn('staff', clerk)
     form.assertStatus(200)
@@ -289,23 +284,21 @@ test.group('Fees / reminder pages', (group) => {
     assert.include(invalid.text(), 'Podaj liczbę dni zwłoki')
     assert.include(invalid.text(), 'href="#f-na-dzien"')
 
-    const issued = await client
-      .post('/panel/podatki/upomnienia')
-      .form({ 'na-dzien': AS_OF, 'dni': '40', 'kwota': '' })
-      .signedIn('staff', clerk)
-      .withCsrfToken()
-      .redirects(0)
+    const issued = await staffPost(client, clerk, '/panel/podatki/upomnienia', {
+      'na-dzien': AS_OF,
+      'dni': '40',
+      'kwota': '',
+    })
     issued.assertStatus(302)
     assert.equal(issued.header('location'), '/panel/podatki/upomnienia/partie/20260620-40')
     const reminder = await db.from('fees_reminders').firstOrFail()
     assert.equal(Number(reminder.taxpayer_id), debtor.taxpayer.id)
 
-    const twice = await client
-      .post('/panel/podatki/upomnienia')
-      .form({ 'na-dzien': AS_OF, 'dni': '40', 'kwota': '' })
-      .signedIn('staff', clerk)
-      .withCsrfToken()
-      .redirects(0)
+    const twice = await staffPost(client, clerk, '/panel/podatki/upomnienia', {
+      'na-dzien': AS_OF,
+      'dni': '40',
+      'kwota': '',
+    })
     twice.assertStatus(302)
     assert.equal(await count('fees_reminders'), 1)
 
@@ -375,7 +368,7 @@ test.group('Fees / reminder pages', (group) => {
     assert,
   }) => {
     await scenario()
-    const clerk = await financeClerk()
+    const clerk = await financeClerk('fn-kasia')
     await issueReminders({ asOf: AS_OF, minDaysOverdue: 40, staffId: clerk.id })
     const reminder = await db.from('fees_reminders').firstOrFail()
     const manager = await makeStaff('kierownik', ['manager'])
@@ -389,12 +382,10 @@ test.group('Fees / reminder pages', (group) => {
     seen.assertStatus(200)
     assert.notInclude(seen.text(), 'Oznacz jako nadane')
     for (const user of [manager, otherClerk, admin]) {
-      const issue = await client
-        .post('/panel/podatki/upomnienia')
-        .form({ 'na-dzien': AS_OF, 'dni': '30' })
-        .signedIn('staff', user)
-        .withCsrfToken()
-        .redirects(0)
+      const issue = await staffPost(client, user, '/panel/podatki/upomnienia', {
+        'na-dzien': AS_OF,
+        'dni': '30',
+      })
       issue.assertStatus(403)
       const mark = await client
         .post('/panel/podatki/upomnienia/partie/20260620-40/nadane')
