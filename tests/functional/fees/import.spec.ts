@@ -5,15 +5,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { makeStaff, resetSharedState, withOffice } from '#tests/helpers'
+import { financeClerk } from '#tests/fees_fixtures'
 
 const FIXTURES = 'tests/fixtures/fees'
-
-async function financeClerk() {
-  const user = await makeStaff('podatki', ['clerk'])
-  user.unit = 'FN'
-  await user.save()
-  return user
-}
 
 async function upload(
   client: any,
@@ -57,7 +51,7 @@ test.group('Fees / CSV import', (group) => {
     client,
     assert,
   }) => {
-    const clerk = await financeClerk()
+    const clerk = await financeClerk('podatki')
     const id = importIdFrom(await upload(client, clerk, `${FIXTURES}/podatnicy.csv`))
     const rows = await db.from('fees_taxpayers').whereNotNull('external_id').orderBy('external_id')
     assert.deepEqual(
@@ -104,7 +98,7 @@ test.group('Fees / CSV import', (group) => {
   })
 
   test('a Windows-1250 file gives the same Polish names', async ({ client, assert }) => {
-    const clerk = await financeClerk()
+    const clerk = await financeClerk('podatki')
     const id = importIdFrom(await upload(client, clerk, `${FIXTURES}/podatnicy-cp1250.csv`))
     const { row } = await storedReport(id)
     assert.equal(row.encoding, 'Windows-1250')
@@ -119,7 +113,7 @@ test.group('Fees / CSV import', (group) => {
     client,
     assert,
   }) => {
-    const clerk = await financeClerk()
+    const clerk = await financeClerk('podatki')
     const id = importIdFrom(await upload(client, clerk, `${FIXTURES}/podatnicy-bledy.csv`))
     const count = await db.from('fees_taxpayers').count('* as total').firstOrFail()
     assert.equal(Number(count.total), 0)
@@ -139,7 +133,7 @@ test.group('Fees / CSV import', (group) => {
   })
 
   test('with "skip invalid rows" only the valid rows are imported', async ({ client, assert }) => {
-    const clerk = await financeClerk()
+    const clerk = await financeClerk('podatki')
     const id = importIdFrom(
       await upload(client, clerk, `${FIXTURES}/podatnicy-bledy.csv`, { pominBledne: '1' })
     )
@@ -159,7 +153,7 @@ test.group('Fees / CSV import', (group) => {
     client,
     assert,
   }) => {
-    const clerk = await financeClerk()
+    const clerk = await financeClerk('podatki')
     importIdFrom(await upload(client, clerk, `${FIXTURES}/podatnicy.csv`))
     const again = importIdFrom(await upload(client, clerk, `${FIXTURES}/podatnicy.csv`))
     const { report: second } = await storedReport(again)
@@ -194,7 +188,7 @@ test.group('Fees / CSV import', (group) => {
     client,
     assert,
   }) => {
-    const clerk = await financeClerk()
+    const clerk = await financeClerk('podatki')
     const id = importIdFrom(await upload(client, clerk, `${FIXTURES}/wspolwlasnosc.csv`))
     const { report } = await storedReport(id)
     assert.deepEqual([report.written, report.created, report.issues.length], [true, 3, 0])
@@ -234,7 +228,7 @@ test.group('Fees / CSV import', (group) => {
     client,
     assert,
   }) => {
-    const clerk = await financeClerk()
+    const clerk = await financeClerk('podatki')
     const dir = await mkdtemp(join(tmpdir(), 'ratusz-import-'))
     try {
       const original = await readFile(`${FIXTURES}/wspolwlasnosc.csv`, 'utf8')
@@ -259,7 +253,7 @@ test.group('Fees / CSV import', (group) => {
     client,
     assert,
   }) => {
-    const clerk = await financeClerk()
+    const clerk = await financeClerk('podatki')
     importIdFrom(await upload(client, clerk, `${FIXTURES}/podatnicy.csv`))
     const first = await storedReport(
       importIdFrom(await upload(client, clerk, `${FIXTURES}/wplaty.csv`, { rodzaj: 'payments' }))
@@ -283,7 +277,7 @@ test.group('Fees / CSV import', (group) => {
     client,
     assert,
   }) => {
-    const clerk = await financeClerk()
+    const clerk = await financeClerk('podatki')
     const { report } = await storedReport(
       importIdFrom(await upload(client, clerk, `${FIXTURES}/wplaty.csv`, { rodzaj: 'payments' }))
     )
@@ -299,7 +293,7 @@ test.group('Fees / CSV import', (group) => {
     client,
     assert,
   }) => {
-    const clerk = await financeClerk()
+    const clerk = await financeClerk('podatki')
     const dir = await mkdtemp(join(tmpdir(), 'ratusz-import-'))
     try {
       await writeFile(
