@@ -19,7 +19,24 @@ export function ratuszIgnitor() {
     app.booting(async () => {
       await import('#start/env')
     })
-    app.listen('SIGTERM', () => app.terminate())
-    app.listenIf(app.managedByPm2, 'SIGINT', () => app.terminate())
+    /* The queue worker drains its running jobs on the same signal: only the web server exits at once. */
+    const stop = () => (app.getEnvironment() === 'web' ? stopServer(app) : app.terminate())
+    app.listen('SIGTERM', stop)
+    app.listenIf(app.managedByPm2, 'SIGINT', stop)
   })
+}
+
+/*
+ * Terminating closes the HTTP server, then the providers (the database pool
+ * last). Requests whose clients are gone may still be queued for a pooled
+ * connection then; their 60-second acquire timers would keep the process
+ * alive with nothing left to do (systemd waits for TimeoutStopSec, an update
+ * for its restart). Once terminate is done, the process ends.
+ */
+async function stopServer(app: { terminate(): Promise<void> }) {
+  try {
+    await app.terminate()
+  } finally {
+    process.exit()
+  }
 }

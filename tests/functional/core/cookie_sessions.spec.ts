@@ -84,4 +84,45 @@ test.group('Cookie sessions with the server-side registry', (group) => {
       'runs its own SQLite demo database; the session logic is the same on PostgreSQL'
     )
     .timeout(180_000)
+
+  /*
+   * Stopping the service while requests wait for the database: clients gone,
+   * their handlers still queued for the pooled connection when the pool closes.
+   * Their 60-second acquire timers must not keep the process alive (systemd
+   * would wait for TimeoutStopSec). Last in the group: it stops the server.
+   */
+  test('SIGTERM with requests still queued for the database: the process exits within seconds', async ({
+    assert,
+  }) => {
+    const browser = new CookieBrowser({}, baseUrl)
+    await browser.submit('/panel/logowanie', '/panel/logowanie', {
+      login: 'urzednik',
+      password: DEMO_PASSWORD,
+    })
+    const exited = new Promise<number | null>((resolve) => server!.once('exit', resolve))
+    for (let round = 0; round < 3; round++) {
+      const controller = new AbortController()
+      const requests = Array.from({ length: 60 }, () =>
+        fetch(`${baseUrl}/panel`, {
+          headers: { cookie: browser.cookieHeader() },
+          signal: controller.signal,
+        }).catch(() => null)
+      )
+      await new Promise((resolve) => setTimeout(resolve, 40))
+      controller.abort()
+      await Promise.all(requests)
+    }
+    const started = Date.now()
+    server!.kill('SIGTERM')
+    const code = await Promise.race([
+      exited,
+      new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 15_000)),
+    ])
+    if (code === 'still running') server!.kill('SIGKILL')
+    server = null
+    assert.equal(code, 0)
+    assert.isBelow(Date.now() - started, 15_000)
+  })
+    .skip(process.env.DB_CONNECTION === 'pg', 'uses the SQLite server of this group')
+    .timeout(60_000)
 })
