@@ -1,3 +1,4 @@
+import type { ApiClient } from '@japa/api-client'
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
@@ -8,7 +9,7 @@ import { accountStatement } from '#fees/services/account_statement'
 import { bookings } from '#fees/services/bookings'
 import { taxpayers } from '#fees/services/taxpayers'
 import { auditCount, makeResident, resetSharedState, withOffice } from '#tests/helpers'
-import { jointTaxpayerWithDecision, taxpayerWithDecision } from '#tests/fees_fixtures'
+import { inputErrors, jointTaxpayerWithDecision, taxpayerWithDecision } from '#tests/fees_fixtures'
 
 const WRONG_CODE_ERROR = 'Nie znaleźliśmy konta podatnika z tym kodem.'
 const THROTTLED = 'Wpisano zbyt wiele błędnych kodów dostępu.'
@@ -23,8 +24,22 @@ function wrongCode(n: number) {
   return `1111-2222-${String(n).padStart(4, '1')}`
 }
 
-function inputErrors(response: { flashMessages(): Record<string, any> }) {
-  return (response.flashMessages().inputErrorsBag ?? {}) as Record<string, string[]>
+/** The link form as a signed-in resident sends it. */
+function sendCode(client: ApiClient, resident: { id: number }, kod: string) {
+  return client
+    .post('/konto/podatki/polacz')
+    .form({ kod })
+    .withCsrfToken()
+    .signedIn('resident', resident)
+    .redirects(0)
+}
+
+/** The fixture's taxpayer with a decision, already linked to Zofia's resident account. */
+async function linkedDecision() {
+  const decision = await taxpayerWithDecision()
+  const resident = await makeResident('zofia@example.pl')
+  await taxpayers.link(decision.taxpayer.id, resident.id, 'code', null)
+  return { ...decision, resident }
 }
 
 test.group('Resident fees / linking a taxpayer account with the access code', (group) => {
@@ -57,12 +72,7 @@ test.group('Resident fees / linking a taxpayer account with the access code', (g
   }) => {
     const { taxpayer, accessCode } = await taxpayerWithDecision()
     const resident = await makeResident('zofia@example.pl')
-    const response = await client
-      .post('/konto/podatki/polacz')
-      .form({ kod: typedByHand(accessCode) })
-      .withCsrfToken()
-      .signedIn('resident', resident)
-      .redirects(0)
+    const response = await sendCode(client, resident, typedByHand(accessCode))
     response.assertStatus(302)
     assert.equal(response.header('location'), `/konto/podatki/${taxpayer.id}`)
     const link = await db
@@ -93,12 +103,7 @@ test.group('Resident fees / linking a taxpayer account with the access code', (g
   }) => {
     const { taxpayer } = await taxpayerWithDecision()
     const resident = await makeResident('jan@example.pl')
-    const response = await client
-      .post('/konto/podatki/polacz')
-      .form({ kod: wrongCode(1) })
-      .withCsrfToken()
-      .signedIn('resident', resident)
-      .redirects(0)
+    const response = await sendCode(client, resident, wrongCode(1))
     response.assertStatus(302)
     assert.equal(response.header('location'), '/konto/podatki')
     assert.include(inputErrors(response).kod[0], WRONG_CODE_ERROR)
@@ -116,12 +121,7 @@ test.group('Resident fees / linking a taxpayer account with the access code', (g
   }) => {
     const resident = await makeResident('jan@example.pl')
     for (const kod of ['', 'ABCD-EFGH', 'ABCD-EFGH-JK23-XY', 'ąbcd-efgh-jk23']) {
-      const response = await client
-        .post('/konto/podatki/polacz')
-        .form({ kod })
-        .withCsrfToken()
-        .signedIn('resident', resident)
-        .redirects(0)
+      const response = await sendCode(client, resident, kod)
       response.assertStatus(302)
       const message = inputErrors(response).kod?.[0] ?? ''
       assert.match(message, kod ? /XXXX-XXXX-XXXX/ : /Wpisz kod dostępu/, `for "${kod}"`)
@@ -134,23 +134,16 @@ test.group('Resident fees / linking a taxpayer account with the access code', (g
   }) => {
     const { taxpayer, accessCode } = await taxpayerWithDecision()
     const resident = await makeResident('zgadywacz@example.pl')
-    const post = (kod: string) =>
-      client
-        .post('/konto/podatki/polacz')
-        .form({ kod })
-        .withCsrfToken()
-        .signedIn('resident', resident)
-        .redirects(0)
     for (let attempt = 1; attempt <= 4; attempt++) {
-      const response = await post(wrongCode(attempt))
+      const response = await sendCode(client, resident, wrongCode(attempt))
       response.assertStatus(302)
     }
-    const fifth = await post(wrongCode(5))
+    const fifth = await sendCode(client, resident, wrongCode(5))
     fifth.assertStatus(429)
     assert.include(fifth.text(), THROTTLED)
     assert.isAbove(Number(fifth.header('retry-after')), 0)
 
-    const right = await post(accessCode)
+    const right = await sendCode(client, resident, accessCode)
     right.assertStatus(429)
     assert.include(right.text(), THROTTLED)
     assert.isNull(await db.from('fees_taxpayer_links').where('taxpayer_id', taxpayer.id).first())
@@ -158,12 +151,7 @@ test.group('Resident fees / linking a taxpayer account with the access code', (g
 
     /* Another resident is not locked out by this one's guesses. */
     const other = await makeResident('inna@example.pl')
-    const linked = await client
-      .post('/konto/podatki/polacz')
-      .form({ kod: accessCode })
-      .withCsrfToken()
-      .signedIn('resident', other)
-      .redirects(0)
+    const linked = await sendCode(client, other, accessCode)
     linked.assertStatus(302)
     assert.equal(linked.header('location'), `/konto/podatki/${taxpayer.id}`)
   })
@@ -178,21 +166,11 @@ test.group('Resident fees / linking a taxpayer account with the access code', (g
       const guesser = await makeResident(`zgadywacz${n}@example.pl`)
       for (let i = 0; i < 5; i++) {
         attempt += 1
-        await client
-          .post('/konto/podatki/polacz')
-          .form({ kod: wrongCode(attempt) })
-          .withCsrfToken()
-          .signedIn('resident', guesser)
-          .redirects(0)
+        await sendCode(client, guesser, wrongCode(attempt))
       }
     }
     const fresh = await makeResident('nowa@example.pl')
-    const response = await client
-      .post('/konto/podatki/polacz')
-      .form({ kod: accessCode })
-      .withCsrfToken()
-      .signedIn('resident', fresh)
-      .redirects(0)
+    const response = await sendCode(client, fresh, accessCode)
     response.assertStatus(429)
     assert.include(response.text(), THROTTLED)
   })
@@ -209,9 +187,7 @@ test.group('Resident fees / which taxpayer accounts a resident sees', (group) =>
     client,
     assert,
   }) => {
-    const { taxpayer, assessmentId } = await taxpayerWithDecision()
-    const resident = await makeResident('zofia@example.pl')
-    await taxpayers.link(taxpayer.id, resident.id, 'code', null)
+    const { taxpayer, assessmentId, resident } = await linkedDecision()
     const response = await client
       .get(`/konto/podatki/${taxpayer.id}`)
       .signedIn('resident', resident)
@@ -294,9 +270,7 @@ test.group('Resident fees / which taxpayer accounts a resident sees', (group) =>
     client,
     assert,
   }) => {
-    const { taxpayer, assessmentId } = await taxpayerWithDecision()
-    const resident = await makeResident('zofia@example.pl')
-    await taxpayers.link(taxpayer.id, resident.id, 'code', null)
+    const { assessmentId, resident } = await linkedDecision()
     const response = await client
       .get(`/konto/podatki/decyzje/${assessmentId}/pdf`)
       .signedIn('resident', resident)
@@ -358,9 +332,7 @@ test.group('Resident fees / statement as of a chosen date', (group) => {
     client,
     assert,
   }) => {
-    const { taxpayer } = await taxpayerWithDecision()
-    const resident = await makeResident('zofia@example.pl')
-    await taxpayers.link(taxpayer.id, resident.id, 'code', null)
+    const { taxpayer, resident } = await linkedDecision()
     const cases: [string, RegExp][] = [
       ['2026-02-30', /w formacie RRRR-MM-DD/],
       ['1.07.2026', /w formacie RRRR-MM-DD/],
@@ -385,9 +357,7 @@ test.group('Resident fees / statement as of a chosen date', (group) => {
   })
 
   test('an empty date means today', async ({ client, assert }) => {
-    const { taxpayer } = await taxpayerWithDecision()
-    const resident = await makeResident('zofia@example.pl')
-    await taxpayers.link(taxpayer.id, resident.id, 'code', null)
+    const { taxpayer, resident } = await linkedDecision()
     const response = await client
       .get(`/konto/podatki/${taxpayer.id}?na-dzien=`)
       .signedIn('resident', resident)
