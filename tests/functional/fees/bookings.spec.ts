@@ -145,27 +145,22 @@ test.group('Fees / bookings', (group) => {
   }) => {
     /* 1 945 zł owed, 2 000 zł paid on 2026-03-10: 55 zł credit. */
     const { taxpayer } = await taxpayerWithDecision()
+    const refund = (amountGr: number, bookedOn: string) =>
+      bookings.refund({
+        taxpayerId: taxpayer.id,
+        amountGr,
+        bookedOn,
+        description: 'Zwrot nadpłaty',
+      })
     await payFor(taxpayer.id, 200_000, '2026-03-10')
     const paid = await ledgerOf(taxpayer.id, '2026-03-31')
     assert.equal(paid.totals.creditGr, 5_500)
 
-    const tooMuch = await bookingError(() =>
-      bookings.refund({
-        taxpayerId: taxpayer.id,
-        amountGr: 5_501,
-        bookedOn: '2026-03-31',
-        description: 'Zwrot nadpłaty',
-      })
-    )
+    const tooMuch = await bookingError(() => refund(5_501, '2026-03-31'))
     assert.equal(tooMuch.field, 'amount')
     assert.equal(await count('fees_ledger_entries'), 0)
 
-    await bookings.refund({
-      taxpayerId: taxpayer.id,
-      amountGr: 5_000,
-      bookedOn: '2026-04-20',
-      description: 'Zwrot nadpłaty',
-    })
+    await refund(5_000, '2026-04-20')
     const after = await ledgerOf(taxpayer.id, '2026-04-30')
     assert.equal(after.totals.refundedGr, 5_000)
     assert.equal(after.totals.creditGr, 500)
@@ -174,23 +169,11 @@ test.group('Fees / bookings', (group) => {
      * On 2026-03-31 the ledger still shows 55 zł credit, but 50 zł of it were refunded on
      * 04-20: refunding 10 zł on 03-31 would leave the later refund uncovered. Refused, not written.
      */
-    const backdated = await bookingError(() =>
-      bookings.refund({
-        taxpayerId: taxpayer.id,
-        amountGr: 1_000,
-        bookedOn: '2026-03-31',
-        description: 'Zwrot nadpłaty',
-      })
-    )
+    const backdated = await bookingError(() => refund(1_000, '2026-03-31'))
     assert.equal(backdated.field, 'amount')
     assert.equal(await count('fees_ledger_entries'), 1)
     /* 5 zł is still there to refund. */
-    await bookings.refund({
-      taxpayerId: taxpayer.id,
-      amountGr: 500,
-      bookedOn: '2026-03-31',
-      description: 'Zwrot nadpłaty',
-    })
+    await refund(500, '2026-03-31')
     const settled = await ledgerOf(taxpayer.id, '2026-12-31')
     assert.equal(settled.totals.creditGr, 0)
   })
