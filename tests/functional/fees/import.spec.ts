@@ -40,6 +40,21 @@ async function storedReport(id: number) {
   return { row, report: JSON.parse(row.report) }
 }
 
+/** Uploads a file and reads back the report the import stored. */
+async function uploadedReport(...args: Parameters<typeof upload>) {
+  return storedReport(importIdFrom(await upload(...args)))
+}
+
+/** A scratch folder for a doctored copy of a fixture, removed however the test ends. */
+async function inTempDir(run: (dir: string) => Promise<void>) {
+  const dir = await mkdtemp(join(tmpdir(), 'ratusz-import-'))
+  try {
+    await run(dir)
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
 test.group('Fees / CSV import', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
   group.each.setup(async () => {
@@ -161,21 +176,16 @@ test.group('Fees / CSV import', (group) => {
     assert.equal(await countOf('fees_taxpayers'), 3)
     assert.equal(await countOf('fees_tax_objects'), 6)
 
-    const dir = await mkdtemp(join(tmpdir(), 'ratusz-import-'))
-    try {
+    await inTempDir(async (dir) => {
       const original = await readFile(`${FIXTURES}/podatnicy.csv`, 'utf8')
       const changed = original.replace(
         'Dom jednorodzinny;Dębowa Wola 12;132,45',
         'Dom jednorodzinny;Dębowa Wola 12;140,00'
       )
       await writeFile(join(dir, 'podatnicy.csv'), changed)
-      const { report: third } = await storedReport(
-        importIdFrom(await upload(client, clerk, join(dir, 'podatnicy.csv')))
-      )
+      const { report: third } = await uploadedReport(client, clerk, join(dir, 'podatnicy.csv'))
       assert.deepEqual([third.created, third.updated, third.unchanged], [0, 1, 2])
-    } finally {
-      await rm(dir, { recursive: true, force: true })
-    }
+    })
     const house = await db
       .from('fees_tax_objects')
       .where('category', 'building_residential')
@@ -214,9 +224,7 @@ test.group('Fees / CSV import', (group) => {
       2
     )
 
-    const again = await storedReport(
-      importIdFrom(await upload(client, clerk, `${FIXTURES}/wspolwlasnosc.csv`))
-    )
+    const again = await uploadedReport(client, clerk, `${FIXTURES}/wspolwlasnosc.csv`)
     assert.deepEqual(
       [again.report.created, again.report.updated, again.report.unchanged],
       [0, 0, 3]
@@ -229,14 +237,11 @@ test.group('Fees / CSV import', (group) => {
     assert,
   }) => {
     const clerk = await financeClerk('podatki')
-    const dir = await mkdtemp(join(tmpdir(), 'ratusz-import-'))
-    try {
+    await inTempDir(async (dir) => {
       const original = await readFile(`${FIXTURES}/wspolwlasnosc.csv`, 'utf8')
       const text = original.replace('P-0101,P-0102', 'P-0101,P-0999')
       await writeFile(join(dir, 'wspolwlasnosc.csv'), text)
-      const { report } = await storedReport(
-        importIdFrom(await upload(client, clerk, join(dir, 'wspolwlasnosc.csv')))
-      )
+      const { report } = await uploadedReport(client, clerk, join(dir, 'wspolwlasnosc.csv'))
       assert.isFalse(report.written)
       assert.deepEqual(
         report.issues.map((issue: any) => `${issue.line} ${issue.field}`),
@@ -244,9 +249,7 @@ test.group('Fees / CSV import', (group) => {
       )
       assert.match(report.issues[0].message, /„P-0999” nie ma w pliku ani w ewidencji/)
       assert.equal(await countOf('fees_taxpayers'), 0)
-    } finally {
-      await rm(dir, { recursive: true, force: true })
-    }
+    })
   })
 
   test('payments and opening balances book once, by the document number', async ({
@@ -255,13 +258,13 @@ test.group('Fees / CSV import', (group) => {
   }) => {
     const clerk = await financeClerk('podatki')
     importIdFrom(await upload(client, clerk, `${FIXTURES}/podatnicy.csv`))
-    const first = await storedReport(
-      importIdFrom(await upload(client, clerk, `${FIXTURES}/wplaty.csv`, { rodzaj: 'payments' }))
-    )
+    const first = await uploadedReport(client, clerk, `${FIXTURES}/wplaty.csv`, {
+      rodzaj: 'payments',
+    })
     assert.equal(first.report.created, 2)
-    const again = await storedReport(
-      importIdFrom(await upload(client, clerk, `${FIXTURES}/wplaty.csv`, { rodzaj: 'payments' }))
-    )
+    const again = await uploadedReport(client, clerk, `${FIXTURES}/wplaty.csv`, {
+      rodzaj: 'payments',
+    })
     assert.deepEqual([again.report.created, again.report.unchanged], [0, 2])
     const payments = await db.from('fees_payments').orderBy('paid_on')
     assert.deepEqual(
@@ -278,9 +281,9 @@ test.group('Fees / CSV import', (group) => {
     assert,
   }) => {
     const clerk = await financeClerk('podatki')
-    const { report } = await storedReport(
-      importIdFrom(await upload(client, clerk, `${FIXTURES}/wplaty.csv`, { rodzaj: 'payments' }))
-    )
+    const { report } = await uploadedReport(client, clerk, `${FIXTURES}/wplaty.csv`, {
+      rodzaj: 'payments',
+    })
     assert.isFalse(report.written)
     assert.deepEqual(
       report.issues.map((issue: any) => `${issue.line} ${issue.field}`),
@@ -294,8 +297,7 @@ test.group('Fees / CSV import', (group) => {
     assert,
   }) => {
     const clerk = await financeClerk('podatki')
-    const dir = await mkdtemp(join(tmpdir(), 'ratusz-import-'))
-    try {
+    await inTempDir(async (dir) => {
       await writeFile(
         join(dir, 'podatnicy.csv'),
         Buffer.from('%PDF-1.7\n%\xe2\xe3\n1 0 obj', 'latin1')
@@ -309,9 +311,7 @@ test.group('Fees / CSV import', (group) => {
       await writeFile(join(dir, 'duzy.csv'), Buffer.alloc(5 * 1024 * 1024 + 10, 'a;b\n'))
       const big = await upload(client, clerk, join(dir, 'duzy.csv'))
       big.assertStatus(413)
-    } finally {
-      await rm(dir, { recursive: true, force: true })
-    }
+    })
     assert.equal(await countOf('fees_imports'), 0)
   })
 
