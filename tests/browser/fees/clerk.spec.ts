@@ -11,7 +11,12 @@ import { todayInWarsaw } from '#core/services/calendar'
 import { parseMoney } from '#core/services/money'
 import officeProfileService from '#core/services/office_profile_service'
 import { makeStaff, withOffice } from '#tests/helpers'
-import { seedTaxRates, taxpayerWithDecision, type TaxpayerWithDecision } from '#tests/fees_fixtures'
+import {
+  removeFeesTaxpayer,
+  seedTaxRates,
+  taxpayerWithDecision,
+  type TaxpayerWithDecision,
+} from '#tests/fees_fixtures'
 import {
   andWaitForPage,
   emptyCoreTables,
@@ -19,19 +24,6 @@ import {
   unique,
   checkedPage,
 } from '#tests/browser/support'
-
-/** The rows this group committed for its taxpayer, children first. */
-async function removeTaxpayer(taxpayerId: number) {
-  const assessments = db.from('fees_assessments').where('taxpayer_id', taxpayerId).select('id')
-  await db.from('fees_taxpayer_links').where('taxpayer_id', taxpayerId).delete()
-  await db.from('fees_payments').where('taxpayer_id', taxpayerId).delete()
-  await db.from('fees_ledger_entries').where('taxpayer_id', taxpayerId).delete()
-  await db.from('fees_installments').whereIn('assessment_id', assessments).delete()
-  await db.from('fees_assessment_lines').whereIn('assessment_id', assessments).delete()
-  await db.from('fees_assessments').where('taxpayer_id', taxpayerId).delete()
-  await db.from('fees_tax_objects').where('taxpayer_id', taxpayerId).delete()
-  await db.from('fees_taxpayers').where('id', taxpayerId).delete()
-}
 
 async function arrearsOnCard(page: Page) {
   const text = await page.locator('[data-total="arrears"]').innerText()
@@ -59,7 +51,7 @@ test.group('Browser / tax clerk: register and account card', (group) => {
     })
     await seedTaxRates(year + 1)
     return async () => {
-      await removeTaxpayer(account.taxpayer.id)
+      await removeFeesTaxpayer(account.taxpayer.id)
       await emptyCoreTables()
     }
   })
