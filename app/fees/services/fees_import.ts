@@ -573,7 +573,9 @@ async function writeTaxpayers(
       taxpayerId = Number(existing.id)
       if (
         !sameTaxpayer(existing, group.data) ||
-        !(await sameMembers(trx, taxpayerId, group.data.memberIds ?? []))
+        /* Only a joint taxpayer has co-owners to compare (a change of kind shows in sameTaxpayer). */
+        (group.data.kind === 'joint' &&
+          !(await sameMembers(trx, taxpayerId, group.data.memberIds ?? [])))
       ) {
         await taxpayers.update(taxpayerId, group.data, trx)
         changed = true
