@@ -1,4 +1,6 @@
 import type { ApplicationService } from '@adonisjs/core/types'
+import ShieldMiddleware from '@adonisjs/shield/shield_middleware'
+import { installCryptoKeyCache } from '#core/services/crypto_key_cache'
 
 /**
  * Wires Ratusz's shared helpers into Edge so every module's views format
@@ -6,6 +8,27 @@ import type { ApplicationService } from '@adonisjs/core/types'
  */
 export default class RatuszProvider {
   constructor(protected app: ApplicationService) {}
+
+  /* Before any provider signs or encrypts: cookies, CSRF and message signing all go through it. */
+  register() {
+    installCryptoKeyCache()
+    this.#shieldOncePerProcess()
+  }
+
+  /*
+   * @adonisjs/shield binds its middleware with `bind`, so every request with a form built a new
+   * one: the container resolved the encrypter, imported edge.js and compiled the CSP directives
+   * again (4 % of a signed-in page in the profile). The middleware keeps no per-request state
+   * (its guards are functions of the config), so one instance serves every request.
+   */
+  #shieldOncePerProcess() {
+    this.app.container.singleton(ShieldMiddleware, async (resolver) => {
+      const config = this.app.config.get<any>('shield', {})
+      const encryption = await resolver.make('encryption')
+      const { default: edge } = await import('edge.js')
+      return new ShieldMiddleware(config, encryption.use(), edge)
+    })
+  }
 
   async boot() {
     const { default: edge } = await import('edge.js')

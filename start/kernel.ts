@@ -20,7 +20,7 @@ router.use([() => import('@adonisjs/core/bodyparser_middleware')])
 
 export const middleware = router.named({
   /* session + CSRF/CSP + auth initialisation: everything with a form or a login */
-  session: () => import('@adonisjs/session/session_middleware'),
+  session: () => import('#core/middleware/session_middleware'),
   shield: () => import('@adonisjs/shield/shield_middleware'),
   initAuth: () => import('@adonisjs/auth/initialize_auth_middleware'),
   bouncer: () => import('#core/middleware/initialize_bouncer_middleware'),

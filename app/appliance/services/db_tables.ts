@@ -138,7 +138,7 @@ export async function withSqliteFile<T>(
 ): Promise<T> {
   const name = `appliance_file_${process.pid}_${Date.now()}`
   db.manager.add(name, {
-    client: 'sqlite3',
+    client: 'better-sqlite3',
     connection: { filename },
     useNullAsDefault: true,
   })

@@ -78,9 +78,11 @@ export default class AccountBookingsController {
         },
         'Zaksięgowano wpłatę.'
       )
+    /* A double click lands here second: the clerk must read that the payment is booked, once. */
     ctx.session.flash('notification', {
       type: 'info',
-      message: 'Ta wpłata została już zaksięgowana (formularz wysłano ponownie).',
+      message:
+        'Zaksięgowano wpłatę. Formularz wysłano ponownie, ale ta wpłata jest już zaksięgowana — zapisano ją tylko raz.',
     })
     return ctx.response.redirect().toRoute('fees.taxpayers.show', { id: taxpayer.id })
   }

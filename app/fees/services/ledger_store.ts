@@ -132,7 +132,7 @@ export async function loadLedgerRows(
    * the two big tables then come as one packed text each (integers and
    * YYYY-MM-DD dates only, so ',' and ';' cannot occur inside a field).
    */
-  const pack = !Array.isArray(scope) && !wholeRows && client.dialect.name === 'sqlite3'
+  const pack = !Array.isArray(scope) && !wholeRows && client.dialect.name !== 'postgres'
   const packed = (table: 'fees_installments' | 'fees_payments', whole = false) =>
     pack ? readPacked(client, table, where, bindings) : read(table, whole)
   const [assessments, installments, charges, payments] = await Promise.all([

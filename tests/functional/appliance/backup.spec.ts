@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
-import sqlite3 from 'sqlite3'
+import Database from 'better-sqlite3'
 import { runAce } from '#tests/helpers'
 import { Restic } from '#appliance/services/restic'
 
@@ -25,28 +25,13 @@ async function hashes(dir: string) {
   return out
 }
 
-function open(file: string): Promise<sqlite3.Database> {
-  return new Promise((resolve, reject) => {
-    const database = new sqlite3.Database(file, (error) =>
-      error ? reject(error) : resolve(database)
-    )
-  })
-}
-function exec(database: sqlite3.Database, sql: string): Promise<void> {
-  return new Promise((resolve, reject) => database.exec(sql, (e) => (e ? reject(e) : resolve())))
-}
-function run(database: sqlite3.Database, sql: string, params: unknown[]): Promise<void> {
-  return new Promise((resolve, reject) =>
-    database.run(sql, params, (e) => (e ? reject(e) : resolve()))
-  )
-}
-function all<T>(database: sqlite3.Database, sql: string): Promise<T[]> {
-  return new Promise((resolve, reject) =>
-    database.all(sql, (e, rows) => (e ? reject(e) : resolve(rows as T[])))
-  )
-}
-function close(database: sqlite3.Database): Promise<void> {
-  return new Promise((resolve) => database.close(() => resolve()))
+function all<T>(file: string, sql: string): T[] {
+  const database = new Database(file, { readonly: true })
+  try {
+    return database.prepare(sql).all() as T[]
+  } finally {
+    database.close()
+  }
 }
 
 interface Probe {
@@ -96,30 +81,30 @@ test.group('Appliance / backups', (group) => {
     const { base, env, data, database } = await appliance()
     cleanups.push(base)
     await writeFiles(data)
-    const setup = await open(database)
-    await exec(
-      setup,
+    const setup = new Database(database)
+    setup.exec(
       'PRAGMA journal_mode = WAL; CREATE TABLE appliance_probe (writer INTEGER NOT NULL, seq INTEGER NOT NULL, payload TEXT NOT NULL, PRIMARY KEY (writer, seq))'
     )
-    await close(setup)
+    setup.close()
 
     const committed: (Probe & { at: number })[] = []
     let stop = false
     const writers = Array.from({ length: 20 }, async (_, writer) => {
-      const connection = await open(database)
-      await exec(connection, 'PRAGMA busy_timeout = 10000')
+      const connection = new Database(database)
+      connection.pragma('busy_timeout = 10000')
+      const insert = connection.prepare(
+        'INSERT INTO appliance_probe (writer, seq, payload) VALUES (?, ?, ?)'
+      )
       let seq = 0
       while (!stop) {
         seq++
         const payload = `${writer}:${seq}:${randomBytes(8).toString('hex')}`
-        await run(
-          connection,
-          'INSERT INTO appliance_probe (writer, seq, payload) VALUES (?, ?, ?)',
-          [writer, seq, payload]
-        )
+        insert.run(writer, seq, payload)
         committed.push({ writer, seq, payload, at: Date.now() })
+        /* The driver is synchronous: yield so the other writers and the backup's output run. */
+        await new Promise((resolve) => setImmediate(resolve))
       }
-      await close(connection)
+      connection.close()
     })
     // Let the writers get going before the snapshot.
     while (committed.length < 100) await new Promise((resolve) => setTimeout(resolve, 20))
@@ -131,9 +116,7 @@ test.group('Appliance / backups', (group) => {
     assert.include(backup.stdout, 'partner copy ok')
 
     const liveFiles = await hashes(data)
-    const live = await open(database)
-    const liveRows = await all<Probe>(live, 'SELECT writer, seq, payload FROM appliance_probe')
-    await close(live)
+    const liveRows = all<Probe>(database, 'SELECT writer, seq, payload FROM appliance_probe')
     assert.isAbove(liveRows.length, 100)
 
     // Inspection restore: the manifest tells when the database snapshot began.
@@ -155,13 +138,11 @@ test.group('Appliance / backups', (group) => {
     assert.equal(restore.exitCode, 0, restore.stderr)
     assert.include(restore.stdout, 'restored the snapshot')
 
-    const restored = await open(database)
-    const rows = await all<Probe>(
-      restored,
+    const rows = all<Probe>(
+      database,
       'SELECT writer, seq, payload FROM appliance_probe ORDER BY writer, seq'
     )
-    const integrity = await all<{ integrity_check: string }>(restored, 'PRAGMA integrity_check')
-    await close(restored)
+    const integrity = all<{ integrity_check: string }>(database, 'PRAGMA integrity_check')
     assert.equal(integrity[0].integrity_check, 'ok')
     assert.equal(rows.length, manifest.tables.appliance_probe)
 

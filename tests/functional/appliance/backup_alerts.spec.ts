@@ -2,7 +2,7 @@ import { test } from '@japa/runner'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import sqlite3 from 'sqlite3'
+import Database from 'better-sqlite3'
 import { runAce } from '#tests/helpers'
 import { schedules } from '#core/services/scheduler'
 import { todayInWarsaw } from '#core/services/calendar'
@@ -15,15 +15,16 @@ interface OutboxRow {
 }
 
 function outboxRows(file: string) {
-  return new Promise<OutboxRow[]>((resolve, reject) => {
-    const database = new sqlite3.Database(file, (error) => {
-      if (error) return reject(error)
-      database.all(
-        'SELECT idempotency_key, recipient, subject, body_text FROM outbox_messages ORDER BY id',
-        (e, rows) => database.close(() => (e ? reject(e) : resolve(rows as OutboxRow[])))
+  const database = new Database(file, { readonly: true })
+  try {
+    return database
+      .prepare(
+        'SELECT idempotency_key, recipient, subject, body_text FROM outbox_messages ORDER BY id'
       )
-    })
-  })
+      .all() as OutboxRow[]
+  } finally {
+    database.close()
+  }
 }
 
 function hoursAgo(hours: number) {

@@ -5,19 +5,19 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import sqlite3 from 'sqlite3'
+import Database from 'better-sqlite3'
 import { runAce } from '#tests/helpers'
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 const PASSWORD = 'Xk9-lI0Oq_rS7tUv2wYz4bC6dE8fG1hJ3'
 
 function sql(file: string, statement: string, params: unknown[]) {
-  return new Promise<void>((resolve, reject) => {
-    const database = new sqlite3.Database(file, (error) => {
-      if (error) return reject(error)
-      database.run(statement, params, (e) => database.close(() => (e ? reject(e) : resolve())))
-    })
-  })
+  const database = new Database(file)
+  try {
+    database.prepare(statement).run(...params)
+  } finally {
+    database.close()
+  }
 }
 
 async function modeOf(path: string) {

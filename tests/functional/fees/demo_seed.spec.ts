@@ -2,21 +2,17 @@ import { test } from '@japa/runner'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import sqlite3 from 'sqlite3'
+import Database from 'better-sqlite3'
 import { runAce } from '#tests/helpers'
 
 /* Reads the seeded SQLite file of the subprocess directly: the test's own database is another one. */
-function query(file: string, sql: string, params: unknown[] = []): Promise<any[]> {
-  return new Promise((resolve, reject) => {
-    const database = new sqlite3.Database(file, sqlite3.OPEN_READONLY, (openError) => {
-      if (openError) return reject(openError)
-      database.all(sql, params, (error, rows) => {
-        database.close()
-        if (error) reject(error)
-        else resolve(rows)
-      })
-    })
-  })
+function query(file: string, sql: string, params: unknown[] = []): any[] {
+  const database = new Database(file, { readonly: true })
+  try {
+    return database.prepare(sql).all(...params)
+  } finally {
+    database.close()
+  }
 }
 
 test.group('Fees demo data', () => {
