@@ -206,13 +206,16 @@ class EventLoopMonitor {
     return this.#timer !== null
   }
 
+  /** Loop busy/idle time at the start of the running minute. */
+  #mark = performance.eventLoopUtilization()
+
   start() {
     if (this.#timer) return
-    let mark = performance.eventLoopUtilization()
+    this.#mark = performance.eventLoopUtilization()
     this.#windows = new EventLoopWindows(() => {
       const now = performance.eventLoopUtilization()
-      const { active, idle } = performance.eventLoopUtilization(now, mark)
-      mark = now
+      const { active, idle } = performance.eventLoopUtilization(now, this.#mark)
+      this.#mark = now
       return { active, idle }
     })
     this.#schedule()
@@ -226,7 +229,20 @@ class EventLoopMonitor {
 
   /** Figures for /up?deep=1; null when the monitor does not run in this process. */
   summary(now = Date.now()) {
-    return this.#windows ? { resolutionMs: RESOLUTION_MS, ...this.#windows.summary(now) } : null
+    if (!this.#windows) return null
+    const { currentMinute, ...closed } = this.#windows.summary(now)
+    const { utilization } = performance.eventLoopUtilization(
+      performance.eventLoopUtilization(),
+      this.#mark
+    )
+    return {
+      resolutionMs: RESOLUTION_MS,
+      currentMinute: currentMinute && {
+        ...currentMinute,
+        utilisation: Math.round(utilization * 1000) / 1000,
+      },
+      ...closed,
+    }
   }
 
   #schedule() {
