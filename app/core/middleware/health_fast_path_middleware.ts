@@ -8,9 +8,9 @@ import { wantsDeepHealth } from '#core/services/server_health'
  * GET /up is polled by systemd, the updater and monitoring, often many times a
  * second: it is answered right after the security headers, before the router
  * and the page middleware (static files, language) that a JSON status does not need.
- * Only the administrator's `/up?deep=1` from the office networks goes on to the
- * route in app/core/routes.ts, whose session stack tells who asks; from anywhere
- * else `?deep=1` gets the plain answer.
+ * Only `/up?deep=1` with a cookie from the office networks goes on to the route
+ * in app/core/routes.ts, whose session stack tells whether the administrator asks;
+ * any other `?deep=1` gets the plain answer.
  */
 export default class HealthFastPathMiddleware {
   async handle(ctx: HttpContext, next: NextFn) {
@@ -18,7 +18,13 @@ export default class HealthFastPathMiddleware {
     if (request.url() !== '/up') return next()
     const method = request.method()
     if (method !== 'GET' && method !== 'HEAD') return next()
-    if (wantsDeepHealth(request) && (await staffZone.contains(request.ip()))) return next()
+    /* Without a cookie nobody is signed in: monitoring scripts never start a session here. */
+    if (
+      wantsDeepHealth(request) &&
+      request.header('cookie') &&
+      (await staffZone.contains(request.ip()))
+    )
+      return next()
     return databaseHealth.respond(ctx.response)
   }
 }

@@ -181,7 +181,9 @@ export class EventLoopWindows {
 }
 
 /** Reads the minute records written by the web process; empty when there is no (readable) file. */
-export async function readEventLoopRecords(dataDir = ratuszConfig.dataDir): Promise<MinuteRecord[]> {
+export async function readEventLoopRecords(
+  dataDir = ratuszConfig.dataDir
+): Promise<MinuteRecord[]> {
   try {
     const file = JSON.parse(await readFile(join(dataDir, EVENT_LOOP_FILE), 'utf8')) as EventLoopFile
     return Array.isArray(file.records) ? file.records : []

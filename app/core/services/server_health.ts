@@ -38,8 +38,9 @@ export function primaryPool(): TarnPool | null {
 
 async function database() {
   const connection = db.connection()
-  const client = (connection.getWriteClient() as unknown as { client: { config: { client: string } } })
-    .client.config.client
+  const client = (
+    connection.getWriteClient() as unknown as { client: { config: { client: string } } }
+  ).client.config.client
   const started = performance.now()
   let up = true
   try {
@@ -58,22 +59,25 @@ async function database() {
 
 /** Jobs by state; waiting means ready to run now (queued, or a retry whose time has come). */
 async function queue(now: number) {
-  const rows: { status: string; total: number | string; due: number | string | null; since: number | string | null }[] =
-    await db
-      .from(JOBS_TABLE)
-      .select('status')
-      .count('* as total')
-      .select(
-        db.raw(
-          `SUM(CASE WHEN status = 'delayed' AND execute_at <= ? THEN 1 ELSE 0 END) AS due`,
-          [now]
-        ),
-        db.raw(
-          `MIN(CASE WHEN status = 'pending' THEN score % ? WHEN status = 'delayed' AND execute_at <= ? THEN execute_at END) AS since`,
-          [PRIORITY_SCORE_MULTIPLIER, now]
-        )
+  const rows: {
+    status: string
+    total: number | string
+    due: number | string | null
+    since: number | string | null
+  }[] = await db
+    .from(JOBS_TABLE)
+    .select('status')
+    .count('* as total')
+    .select(
+      db.raw(`SUM(CASE WHEN status = 'delayed' AND execute_at <= ? THEN 1 ELSE 0 END) AS due`, [
+        now,
+      ]),
+      db.raw(
+        `MIN(CASE WHEN status = 'pending' THEN score % ? WHEN status = 'delayed' AND execute_at <= ? THEN execute_at END) AS since`,
+        [PRIORITY_SCORE_MULTIPLIER, now]
       )
-      .groupBy('status')
+    )
+    .groupBy('status')
   const of = (status: string) => rows.find((row) => row.status === status)
   const pending = Number(of('pending')?.total ?? 0)
   const due = Number(of('delayed')?.due ?? 0)
@@ -85,7 +89,9 @@ async function queue(now: number) {
     scheduled: Number(of('delayed')?.total ?? 0) - due,
     running: Number(of('active')?.total ?? 0),
     failed: Number(of('failed')?.total ?? 0),
-    oldestWaitingSeconds: since.length ? Math.max(0, Math.round((now - Math.min(...since)) / 1000)) : null,
+    oldestWaitingSeconds: since.length
+      ? Math.max(0, Math.round((now - Math.min(...since)) / 1000))
+      : null,
   }
 }
 

@@ -84,7 +84,14 @@ test.group('Health / deep check for the administrator', (group) => {
     /* The server has been sampling for longer than one tick: the running or the last minute has samples. */
     const sampled = loop.currentMinute ?? loop.lastMinute
     assert.isAbove(sampled.samples, 0)
-    assert.includeMembers(Object.keys(sampled), ['from', 'to', 'p50Ms', 'p99Ms', 'maxMs', 'utilisation'])
+    assert.includeMembers(Object.keys(sampled), [
+      'from',
+      'to',
+      'p50Ms',
+      'p99Ms',
+      'maxMs',
+      'utilisation',
+    ])
     assert.isAtMost(sampled.p50Ms, sampled.p99Ms)
     assert.isAtMost(sampled.p99Ms, sampled.maxMs)
 
@@ -105,7 +112,8 @@ test.group('Health / deep check for the administrator', (group) => {
       .header('Accept', 'application/json')
       .signedIn('staff', clerk)
     response.assertStatus(403)
-    for (const figure of ['eventLoop', 'queue', 'pool', 'rssMb']) assert.notInclude(response.text(), figure)
+    for (const figure of ['eventLoop', 'queue', 'pool', 'rssMb'])
+      assert.notInclude(response.text(), figure)
 
     const page = await client.get('/up').qs({ deep: 1 }).signedIn('staff', clerk)
     page.assertStatus(403)
@@ -119,6 +127,11 @@ test.group('Health / deep check for the administrator', (group) => {
     const anonymous = await client.get('/up').qs({ deep: 1 })
     anonymous.assertStatus(200)
     anonymous.assertBody(PLAIN)
+    /* The test client always sends a session cookie; a monitoring script sends none and gets no session. */
+    const script = await fetch(`http://${process.env.HOST}:${process.env.PORT}/up?deep=1`)
+    assert.equal(script.status, 200)
+    assert.deepEqual(await script.json(), PLAIN)
+    assert.isNull(script.headers.get('set-cookie'))
 
     const resident = await makeResident('anna.nowak@example.pl')
     const asResident = await client.get('/up').qs({ deep: 1 }).signedIn('resident', resident)
@@ -127,7 +140,11 @@ test.group('Health / deep check for the administrator', (group) => {
 
     /* Even a signed-in administrator, once outside the staff zone. */
     const admin = await StaffUser.findByOrFail('login', 'informatyk')
-    const outside = await client.get('/up').qs({ deep: 1 }).headers(OUTSIDE).signedIn('staff', admin)
+    const outside = await client
+      .get('/up')
+      .qs({ deep: 1 })
+      .headers(OUTSIDE)
+      .signedIn('staff', admin)
     outside.assertStatus(200)
     outside.assertBody(PLAIN)
     assert.isUndefined(outside.header('set-cookie'), 'answered before the session stack')

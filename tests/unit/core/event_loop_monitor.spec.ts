@@ -97,9 +97,7 @@ test.group('Event-loop monitor / 5-minute window', () => {
     assert.closeTo(after.maxMs, 1, 0.1)
   })
 
-  test('loop utilisation is busy time over all time of the minutes in the window', ({
-    assert,
-  }) => {
+  test('loop utilisation is busy time over all time of the minutes in the window', ({ assert }) => {
     const windows = badThenQuiet()
     const { lastMinute, last5Minutes } = windows.summary(at(6, 30))
     /* 10:05: 30 of 60 s busy. 10:01–10:05: 3+6+9+12+30 = 60 of 300 s busy. */
