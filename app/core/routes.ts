@@ -16,8 +16,6 @@ const ResidentSessionController = () => import('#core/controllers/resident_sessi
 const ResidentPasswordController = () => import('#core/controllers/resident_password_controller')
 const ResidentMessagesController = () => import('#core/controllers/resident_messages_controller')
 
-/* Anonymous, off the session stack: must stay fast. */
-router.get('/up', [HealthController, 'show']).as('health')
 router.get('/', [PublicPagesController, 'home']).as('home')
 router.get('/herb', [PublicPagesController, 'logo']).as('logo')
 router.get('/kontakt', [PublicPagesController, 'contact']).as('contact')
@@ -43,6 +41,13 @@ export const signedInStaffStack = () => [
   middleware.setupDone(),
   middleware.staff(),
 ]
+
+/*
+ * Anonymous GET and HEAD /up are answered off the session stack by
+ * HealthFastPathMiddleware and must stay fast; only `/up?deep=1` from the office
+ * networks reaches this route, whose stack finds the signed-in administrator.
+ */
+router.get('/up', [HealthController, 'show']).as('health').use(staffStack())
 
 /* First run: office profile and first administrator, once. */
 router

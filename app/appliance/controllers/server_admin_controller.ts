@@ -14,6 +14,7 @@ const CHECK_LABELS: Record<string, string> = {
   'permissions': 'Uprawnienia plików',
   'config': 'Konfiguracja',
   'database': 'Baza danych i migracje',
+  'event-loop': 'Opóźnienie pętli zdarzeń serwera WWW',
   'backup-age': 'Ostatnia kopia zapasowa',
   'backup-repository': 'Repozytorium kopii',
   'backup-disk': 'Osobny dysk na kopie',

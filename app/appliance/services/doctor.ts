@@ -14,6 +14,8 @@ import ratuszConfig from '#config/ratusz'
 import applianceConfig from '#config/appliance'
 import backupService from '#appliance/services/backup_service'
 import { ResticError } from '#appliance/services/restic'
+import { type MinuteRecord, readEventLoopRecords } from '#core/services/event_loop_monitor'
+import { EVENT_LOOP_P99_LIMIT_MS } from '#core/services/server_health'
 
 export type CheckStatus = 'ok' | 'warn' | 'fail'
 
@@ -507,12 +509,65 @@ async function checkClock() {
   )
 }
 
+const WINDOW_MS = 5 * 60_000
+
+/**
+ * Event-loop delay of the web server over the last 5 minutes, from the minute
+ * records it writes to RATUSZ_DATA. The newest record carries the p99 of the
+ * 5-minute window ending with it, computed from the full histograms; the
+ * per-minute figures name the worst minute.
+ */
+export function eventLoopCheck(records: readonly MinuteRecord[], now = Date.now()): CheckResult {
+  const label = 'Event-loop delay'
+  /* Minutes that ended within the last 5 minutes. */
+  const recent = records.filter((r) => Date.parse(r.minute) + 60_000 > now - WINDOW_MS)
+  const newest = recent.at(-1)
+  if (!newest) {
+    return result(
+      'event-loop',
+      label,
+      'warn',
+      'no figures from the last 5 minutes: the web server is not running, started less than a minute ago, or cannot write to the data directory',
+      'Check the web server: systemctl status ratusz-web; journalctl -u ratusz-web',
+      pl(
+        'brak pomiarów z ostatnich 5 minut: serwer WWW nie działa, ruszył przed chwilą albo nie może zapisywać w katalogu danych',
+        'Sprawdź serwer WWW: systemctl status ratusz-web; journalctl -u ratusz-web'
+      )
+    )
+  }
+  const { p99Ms, minutes } = newest.last5Minutes
+  const worst = recent.reduce((a, b) => (b.p99Ms > a.p99Ms ? b : a))
+  const at = `${worst.minute.slice(11, 16)} UTC`
+  const number = (value: number) => value.toFixed(1)
+  const detail = `p99 ${number(p99Ms)} ms over the last ${minutes} min (limit ${EVENT_LOOP_P99_LIMIT_MS} ms); worst minute ${at}: p99 ${number(worst.p99Ms)} ms, max ${number(worst.maxMs)} ms`
+  const detailPl = `p99 ${number(p99Ms).replace('.', ',')} ms w ostatnich ${minutes} min (limit ${EVENT_LOOP_P99_LIMIT_MS} ms); najgorsza minuta ${at}: p99 ${number(worst.p99Ms).replace('.', ',')} ms, maks. ${number(worst.maxMs).replace('.', ',')} ms`
+  if (p99Ms > EVENT_LOOP_P99_LIMIT_MS) {
+    return result(
+      'event-loop',
+      label,
+      'warn',
+      detail,
+      `Event-loop delay p99 is above ${EVENT_LOOP_P99_LIMIT_MS} ms: something blocks the web server (a long report, export or import, or too little CPU). See /up?deep=1 as administrator and journalctl -u ratusz-web for those minutes; move long work to the queue worker or give the server more CPU.`,
+      pl(
+        detailPl,
+        `Opóźnienie pętli zdarzeń (p99) przekracza ${EVENT_LOOP_P99_LIMIT_MS} ms: coś blokuje serwer WWW (długi raport, eksport lub import albo za mało mocy procesora). Zajrzyj do /up?deep=1 jako administrator i do journalctl -u ratusz-web z tych minut; długie zadania przenieś do kolejki albo daj serwerowi więcej procesora.`
+      )
+    )
+  }
+  return result('event-loop', label, 'ok', detail, null, pl(detailPl))
+}
+
+async function checkEventLoop() {
+  return eventLoopCheck(await readEventLoopRecords())
+}
+
 const CHECKS = [
   checkNode,
   checkDisk,
   checkPermissions,
   checkConfig,
   checkDatabase,
+  checkEventLoop,
   checkBackupAge,
   checkBackupRepository,
   checkSeparateDisk,

@@ -50,6 +50,9 @@ test.group('Appliance / doctor', (group) => {
     assert.equal(checks['backup-age'].status, 'fail')
     assert.equal(checks.database.status, 'ok')
     assert.equal(checks.node.status, 'ok')
+    /* No web server has written event-loop figures into this data directory. */
+    assert.equal(checks['event-loop'].status, 'warn')
+    assert.include(checks['event-loop'].detail, 'no figures from the last 5 minutes')
 
     const cli = await new Promise<{ code: number; stdout: string }>((resolve) =>
       execFile(
@@ -91,4 +94,46 @@ test.group('Appliance / doctor', (group) => {
     assert.include(checks['backup-age'].detail, 'last successful backup 30 h ago')
     assert.include(checks['backup-age'].hint!, 'No backup for over 26 h')
   }).timeout(90_000)
+
+  test('WARN when the web server event-loop delay p99 over the last 5 minutes is above 50 ms', async ({
+    assert,
+  }) => {
+    /* Five closed minutes before the running one, as the web server writes them. */
+    const lastMinute = Math.floor(Date.now() / 60_000) * 60_000 - 60_000
+    const write = (p99s: number[], windowP99: number) =>
+      writeFile(
+        join(env.RATUSZ_DATA, 'event-loop.json'),
+        JSON.stringify({
+          pid: 1,
+          resolutionMs: 20,
+          writtenAt: new Date().toISOString(),
+          records: p99s.map((p99Ms, i) => ({
+            minute: new Date(lastMinute - (p99s.length - 1 - i) * 60_000).toISOString(),
+            samples: 3000,
+            p50Ms: 0.3,
+            p99Ms,
+            maxMs: 150,
+            utilisation: 0.2,
+            last5Minutes: { minutes: 5, p99Ms: i === p99s.length - 1 ? windowP99 : p99Ms },
+          })),
+        })
+      )
+
+    await write([40, 75.5, 90, 66, 58], 71.3)
+    const slow = await runAce(['doctor'], env)
+    assert.match(
+      slow.stdout,
+      /^WARN {2}Event-loop delay +p99 71\.3 ms over the last 5 min \(limit 50 ms\); worst minute \d\d:\d\d UTC: p99 90\.0 ms, max 150\.0 ms$/m
+    )
+    assert.match(
+      slow.stdout,
+      /^ +-> Event-loop delay p99 is above 50 ms: something blocks the web server/m
+    )
+
+    await write([12, 9.5, 30, 14, 11], 21.7)
+    const quickRun = await runAce(['doctor', '--json'], env)
+    const quick = byId(quickRun.stdout)
+    assert.equal(quick['event-loop'].status, 'ok')
+    assert.include(quick['event-loop'].detail, 'p99 21.7 ms over the last 5 min (limit 50 ms)')
+  }).timeout(60_000)
 })
