@@ -143,6 +143,18 @@ function missing(name: string, target: string, scenario: string, connections: nu
   return { name, target, value: 'not measured', pass: false, scenario, connections }
 }
 
+function ratioResult(
+  name: string,
+  min: number,
+  ratio: number | null,
+  scenario: string,
+  connections: number
+): TargetResult {
+  const wanted = `≥ ${pct(min)}`
+  if (ratio === null) return missing(name, wanted, scenario, connections)
+  return { name, target: wanted, value: pct(ratio), pass: ratio >= min, scenario, connections }
+}
+
 function scenarioTargets(figures: Figures, s: ScenarioFigures): TargetResult[] {
   const results: TargetResult[] = []
   const scenario = s.name
@@ -150,18 +162,7 @@ function scenarioTargets(figures: Figures, s: ScenarioFigures): TargetResult[] {
   if (target.minRatio !== undefined) {
     const at = target.ratioAt ?? RATIO_AT
     const name = `${s.name} req/s vs bare node:http, ${at} conn.`
-    const wanted = `≥ ${pct(target.minRatio)}`
-    const ratio = bareRatio(figures, s, at)
-    if (ratio === null) results.push(missing(name, wanted, scenario, at))
-    else
-      results.push({
-        name,
-        target: wanted,
-        value: pct(ratio),
-        pass: ratio >= target.minRatio,
-        scenario,
-        connections: at,
-      })
+    results.push(ratioResult(name, target.minRatio, bareRatio(figures, s, at), scenario, at))
   }
   const p99Targets: Array<{ ms: number; at: number }> = []
   if (target.maxP99Ms !== undefined)
@@ -185,18 +186,8 @@ function scenarioTargets(figures: Figures, s: ScenarioFigures): TargetResult[] {
   if (s.realm && !s.shell) {
     const shell = shellOf(figures, s.realm)
     const name = `${s.name} req/s vs ${s.realm} shell${shell ? ` (${shell.name})` : ''}, ${RATIO_AT} conn.`
-    const wanted = `≥ ${pct(SIGNED_IN.minShellRatio)}`
     const ratio = shellRatio(figures, s, RATIO_AT)
-    if (ratio === null) results.push(missing(name, wanted, scenario, RATIO_AT))
-    else
-      results.push({
-        name,
-        target: wanted,
-        value: pct(ratio),
-        pass: ratio >= SIGNED_IN.minShellRatio,
-        scenario,
-        connections: RATIO_AT,
-      })
+    results.push(ratioResult(name, SIGNED_IN.minShellRatio, ratio, scenario, RATIO_AT))
   }
   for (const run of s.runs)
     results.push({

@@ -550,10 +550,18 @@ const previous = readPrevious()
 function signed(value: number, text: string) {
   return `${value < 0 ? '−' : '+'}${text}`
 }
-function change(name: string, m: Measure) {
-  const before = previous?.scenarios.find(
-    (s) => s.name === name && (s.connections ?? 50) === m.connections
+/* The bare runs are kept under `bare.before` / `bare.after`: one run (older files) or one per count. */
+function previousBare(label: 'before' | 'after', connections: number) {
+  const bareRuns = (previous?.bare as Record<string, unknown> | undefined)?.[label]
+  const runs = ([] as Array<{ connections?: number; reqPerSec: number; p99Ms: number }>).concat(
+    (bareRuns as never) ?? []
   )
+  return runs.find((run) => (run.connections ?? 50) === connections)
+}
+function change(name: string, m: Measure, bareLabel?: 'before' | 'after') {
+  const before = bareLabel
+    ? previousBare(bareLabel, m.connections)
+    : previous?.scenarios.find((s) => s.name === name && (s.connections ?? 50) === m.connections)
   if (!previous) return ''
   if (!before) return 'new'
   const rate = before.reqPerSec > 0 ? m.reqPerSec / before.reqPerSec - 1 : 0
@@ -588,7 +596,7 @@ const header = [
     : 'vs previous',
   'result',
 ]
-const bareRows = (label: string, runs: Measure[]) =>
+const bareRows = (label: 'before' | 'after', runs: Measure[]) =>
   runs.map((m) => [
     `bare node:http (${label})`,
     String(m.connections),
@@ -599,7 +607,7 @@ const bareRows = (label: string, runs: Measure[]) =>
     '',
     fmtInt(m.unexpected + m.errors),
     statusSummary(m),
-    change(`bare node:http (${label})`, m),
+    change(`bare node:http (${label})`, m, label),
     '',
   ])
 const table: string[][] = [

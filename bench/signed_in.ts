@@ -24,22 +24,33 @@ function asPage(browser: CookieBrowser) {
   return { cookie: browser.cookieHeader(), accept: 'text/html' }
 }
 
+/** Signs in through a login form and opens the realm's shell; a note says why when it fails. */
+async function signIn(
+  base: string,
+  login: string,
+  fields: Record<string, string>,
+  shell: string
+): Promise<CookieBrowser | string> {
+  const browser = new CookieBrowser({}, base)
+  const signedIn = await browser.submit(login, login, { ...fields, password: DEMO_PASSWORD })
+  const page = await browser.request('GET', shell)
+  if (signedIn.status === 302 && page.status === 200) return browser
+  return `login ${signedIn.status} → ${signedIn.location}, ${shell} ${page.status} → ${page.location}`
+}
+
 export async function signedInScenarios(port: number): Promise<SignedIn> {
   const base = `http://127.0.0.1:${port}`
   const scenarios: BenchScenario[] = []
   const notes: string[] = []
 
-  const resident = new CookieBrowser({}, base)
-  const signedIn = await resident.submit('/konto/logowanie', '/konto/logowanie', {
-    email: 'mieszkaniec@przykladowa.localhost',
-    password: DEMO_PASSWORD,
-  })
-  const shell = await resident.request('GET', '/konto')
-  if (signedIn.status !== 302 || shell.status !== 200) {
-    notes.push(
-      `resident pages skipped — login ${signedIn.status} → ${signedIn.location}, /konto ${shell.status} → ${shell.location}`
-    )
-  } else {
+  const resident = await signIn(
+    base,
+    '/konto/logowanie',
+    { email: 'mieszkaniec@przykladowa.localhost' },
+    '/konto'
+  )
+  if (typeof resident === 'string') notes.push(`resident pages skipped — ${resident}`)
+  else {
     scenarios.push({
       name: 'resident shell /konto',
       path: '/konto',
@@ -70,17 +81,9 @@ export async function signedInScenarios(port: number): Promise<SignedIn> {
       })
   }
 
-  const clerk = new CookieBrowser({}, base)
-  const staff = await clerk.submit('/panel/logowanie', '/panel/logowanie', {
-    login: 'podatki',
-    password: DEMO_PASSWORD,
-  })
-  const dashboard = await clerk.request('GET', '/panel')
-  if (staff.status !== 302 || dashboard.status !== 200) {
-    notes.push(
-      `staff pages skipped — login ${staff.status} → ${staff.location}, /panel ${dashboard.status} → ${dashboard.location}`
-    )
-  } else {
+  const clerk = await signIn(base, '/panel/logowanie', { login: 'podatki' }, '/panel')
+  if (typeof clerk === 'string') notes.push(`staff pages skipped — ${clerk}`)
+  else {
     scenarios.push({
       name: 'staff shell /panel',
       path: '/panel',

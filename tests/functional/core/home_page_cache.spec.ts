@@ -38,7 +38,10 @@ test.group('Home page cache / Cache-Control: no-cache', (group) => {
     assert.include(after.text(), 'Urząd Gminy Nowa Wieś')
   })
 
-  test('a plain reload (max-age=0) and look-alike values still get the cached page', async ({ client, assert }) => {
+  test('a plain reload (max-age=0) and look-alike values still get the cached page', async ({
+    client,
+    assert,
+  }) => {
     await client.get('/')
     const office = (await officeProfileService.get())!
     office.name = 'Urząd Gminy Nowa Wieś'
