@@ -3,9 +3,11 @@
  * and bench/run.ts as a child process with the bench's environment (RATUSZ_DATA, APP_KEY …):
  *
  *   node --import=@poppinss/ts-exec bench/fees.ts seed      20,000 taxpayers, each with a
- *        yearly decision of 4 installments and the payments of their habit (on time, partly,
- *        in arrears), written with multi-row inserts in one transaction (bench data: raw
- *        inserts are fine here; the demo seeder goes through the services);
+ *        yearly decision of 4 installments and the payments of their habit (see HABITS:
+ *        on time, refunded overpayment, corrected decisions, write-offs, reminders with their
+ *        costs; 3 in 10 in arrears), written with multi-row inserts in one transaction (bench
+ *        data: raw inserts are fine here; the demo seeder goes through the services, and the
+ *        figures reminders print come from the app's own replayLedger);
  *   node --import=@poppinss/ts-exec bench/fees.ts measure   times allLedgers(asOf) — every
  *        balance and the interest as of one date — and taxpayers.search by name prefix
  *        (20 concurrent callers), and prints one JSON line.
@@ -33,23 +35,76 @@ async function boot() {
   return app
 }
 
+/* Rows of one taxpayer's account, with the ids the ledger entries and reminders refer to. */
+interface Account {
+  installments: Array<{
+    id: number
+    assessment_id: number
+    taxpayer_id: number
+    number: number
+    statutory_due: string
+    due: string
+    amount_gr: number
+    exists_from: string
+  }>
+  payments: Array<{ amountGr: number; paidOn: string; title: string }>
+}
+
+/*
+ * HABITS: twenty, one per taxpayer by index % 20 (3 in 10 end in arrears on AS_OF, 2026-11-24,
+ * when all four installments are due):
+ *    0–9  pay each installment on its day;
+ *    10   overpay the last one by 50 zł and get it refunded on request;
+ *    11   get a decision raising the tax from 1 July (issued 10 July) and pay what it asks;
+ *    12   pay three installments, the fourth is written off (remission);
+ *    13   miss the second, get a reminder (with its cost) and pay it all ten days later;
+ *  in arrears:
+ *    14   pay half of the second and get a reminder for the rest;
+ *    15   stop after two and get a reminder for the third;
+ *    16   pay the first one late, then nothing;
+ *    17   pay two, half of the third is written off, the rest stays unpaid;
+ *    18   get a decision lowering the tax from 1 May (issued 10 May) and skip its last one;
+ *    19   pay the first only and get a reminder for the second and third.
+ */
+const REMINDER_COST_GR = 1600
+const REFUND_GR = 5000
+
 async function seed() {
   const { default: db } = await import('@adonisjs/lucid/services/db')
   const { searchName } = await import('#fees/services/taxpayers')
   const { installmentSchedule } = await import('#fees/services/installment_schedule')
+  const { correctedInstallments } = await import('#fees/services/assessments')
+  const { replayLedger } = await import('#fees/services/ledger')
+  const { interestRulesAt } = await import('#fees/services/ledger_store')
   const { virtualAccountNumber } = await import('#payments/services/transfer_data')
 
   const started = performance.now()
   const office = await db.from('office_profiles').orderBy('id').first()
   if (!office) throw new Error('no office profile: run ace demo:seed first')
-  /* Explicit ids after the demo's: the account number is derived from the taxpayer id. */
-  const lastTaxpayer = await db.from('fees_taxpayers').max('id as id').first()
-  const lastAssessment = await db.from('fees_assessments').max('id as id').first()
-  const first = Number(lastTaxpayer?.id ?? 0) + 1
-  const firstAssessment = Number(lastAssessment?.id ?? 0) + 1
+  /* Explicit ids after the demo's: account numbers derive from the taxpayer id, entries name installments. */
+  const maxId = async (table: string) => {
+    const row = await db.from(table).max('id as id').first()
+    return Number(row?.id ?? 0)
+  }
+  const first = (await maxId('fees_taxpayers')) + 1
+  const firstAssessment = (await maxId('fees_assessments')) + 1
+  let nextInstallment = (await maxId('fees_installments')) + 1
+  let nextReminder = (await maxId('fees_reminders')) + 1
   const now = new Date()
-  const dues = installmentSchedule({ kind: 'property-individual', year: YEAR, totalGr: 40_000 })
-  const counts = { taxpayers: 0, installments: 0, payments: 0 }
+  const kind = 'property-individual' as const
+  const schedule = (totalGr: number) =>
+    installmentSchedule({ kind, year: YEAR, totalGr, delivered: `${YEAR}-02-20` })
+  const rulesOn = new Map<string, Awaited<ReturnType<typeof interestRulesAt>>>()
+  for (const day of [`${YEAR}-06-15`, `${YEAR}-10-01`]) rulesOn.set(day, await interestRulesAt(day))
+  const counts = {
+    taxpayers: 0,
+    installments: 0,
+    payments: 0,
+    corrections: 0,
+    reminders: 0,
+    writeOffs: 0,
+    refunds: 0,
+  }
 
   await db.transaction(async (trx) => {
     const batch = async (table: string, rows: object[]) => {
@@ -62,9 +117,11 @@ async function seed() {
       const lines: object[] = []
       const installments: object[] = []
       const payments: object[] = []
+      const entries: object[] = []
+      const reminders: object[] = []
       for (let index = chunk; index < Math.min(TAXPAYERS, chunk + 2000); index++) {
         const id = first + index
-        const assessmentId = firstAssessment + index
+        const habit = index % 20
         const name = `${SURNAMES[index % SURNAMES.length]} ${FIRST[(index * 7) % FIRST.length]} ${index}`
         taxpayers.push({
           id,
@@ -81,65 +138,249 @@ async function seed() {
         })
         /* 200–2,000 zł a year, whole złoty, in four installments */
         const quarter = (50 + (index % 450)) * 100
-        const totalGr = quarter * 4
-        assessments.push({
-          id: assessmentId,
-          taxpayer_id: id,
-          kind: 'property-individual',
-          year: YEAR,
-          number: `FN.3120.B${index}.${YEAR}`,
-          title: `Łączne zobowiązanie pieniężne na rok ${YEAR}`,
-          total_gr: totalGr,
-          status: 'active',
-          issued_on: `${YEAR}-02-09`,
-          delivered_on: `${YEAR}-02-20`,
-          created_at: now,
-          updated_at: now,
-        })
-        lines.push({
-          assessment_id: assessmentId,
-          position: 1,
-          tax: 'property',
-          category: 'building_residential',
-          description: 'Dom jednorodzinny',
-          unit: 'm2',
-          base_e4: Math.round((totalGr / 1.15) * 100),
-          rate_e4: 1_1500,
-          amount_gr: totalGr,
-        })
-        dues.forEach((due, number) => {
-          installments.push({
-            assessment_id: assessmentId,
+        const decision = (
+          assessmentId: number,
+          totalGr: number,
+          extra: Record<string, unknown> = {}
+        ) => {
+          assessments.push({
+            id: assessmentId,
             taxpayer_id: id,
-            number: number + 1,
+            kind,
+            year: YEAR,
+            number: `FN.3120.B${index}.${YEAR}`,
+            title: `Łączne zobowiązanie pieniężne na rok ${YEAR}`,
+            total_gr: totalGr,
+            status: 'active',
+            replaces_id: null,
+            effective_from: null,
+            issued_on: `${YEAR}-02-09`,
+            delivered_on: `${YEAR}-02-20`,
+            created_at: now,
+            updated_at: now,
+            ...extra,
+          })
+          lines.push({
+            assessment_id: assessmentId,
+            position: 1,
+            tax: 'property',
+            category: 'building_residential',
+            description: 'Dom jednorodzinny',
+            unit: 'm2',
+            base_e4: Math.round((totalGr / 1.15) * 100),
+            rate_e4: 1_1500,
+            amount_gr: totalGr,
+            months: 12,
+          })
+        }
+        const account: Account = { installments: [], payments: [] }
+        const original = firstAssessment + index
+        for (const due of schedule(quarter * 4))
+          account.installments.push({
+            id: nextInstallment++,
+            assessment_id: original,
+            taxpayer_id: id,
+            number: due.number,
             statutory_due: due.statutoryDue,
             due: due.due,
-            amount_gr: quarter,
+            amount_gr: due.amountGr,
             exists_from: `${YEAR}-02-09`,
           })
-        })
-        /* 7 in 10 pay each installment on time, 2 pay the first two, 1 pays the first one late */
-        const habit = index % 10
-        const paid = habit < 7 ? dues : habit < 9 ? dues.slice(0, 2) : dues.slice(0, 1)
-        paid.forEach((due, number) => {
-          payments.push({
+        const pay = (amountGr: number, paidOn: string, what = 'rata') =>
+          account.payments.push({ amountGr, paidOn, title: `Podatek ${YEAR} ${what}` })
+        const due = (number: number) => account.installments[number - 1].due
+        const entry = (
+          entryKind: 'write_off' | 'refund' | 'reminder_cost',
+          amountGr: number,
+          bookedOn: string,
+          description: string,
+          extra: Record<string, unknown> = {}
+        ) =>
+          entries.push({
             taxpayer_id: id,
-            amount_gr: habit === 8 && number === 1 ? quarter / 2 : quarter,
-            paid_on:
-              habit === 9 ? `${YEAR}-04-${String(10 + (index % 15)).padStart(2, '0')}` : due.due,
-            source: 'bank',
-            title: `Podatek ${YEAR} rata ${number + 1}`,
-            named_assessment_id: null,
-            idempotency_key: `bench:${index}:${number}`,
+            kind: entryKind,
+            installment_id: null,
+            reminder_id: null,
+            amount_gr: amountGr,
+            booked_on: bookedOn,
+            description,
+            staff_id: null,
+            created_at: now,
+            ...extra,
+          })
+
+        /* A correction (decyzja zmieniająca): the old decision is replaced from its issue day. */
+        if (habit === 11 || habit === 18) {
+          const [effectiveFrom, issuedOn, totalGr] =
+            habit === 11
+              ? [`${YEAR}-07-01`, `${YEAR}-07-10`, quarter * 4 + 8000]
+              : [`${YEAR}-05-01`, `${YEAR}-05-10`, quarter * 4 - 4000]
+          const corrected = firstAssessment + TAXPAYERS + index
+          decision(original, quarter * 4, { status: 'replaced' })
+          decision(corrected, totalGr, {
+            number: `FN.3120.B${index}-Z.${YEAR}`,
+            title: `Łączne zobowiązanie pieniężne na rok ${YEAR} — zmiana od ${effectiveFrom}`,
+            replaces_id: original,
+            effective_from: effectiveFrom,
+            issued_on: issuedOn,
+            delivered_on: issuedOn,
+          })
+          const kept = correctedInstallments({
+            previous: account.installments.map((row) => ({
+              number: row.number,
+              statutoryDue: row.statutory_due,
+              due: row.due,
+              amountGr: row.amount_gr,
+              existsFrom: row.exists_from,
+            })),
+            newSchedule: schedule(totalGr),
+            newTotalGr: totalGr,
+            effectiveFrom,
+            issuedOn,
+          })
+          const before = account.installments.filter((row) => row.due < issuedOn)
+          for (const row of before) pay(row.amount_gr, row.due)
+          account.installments.push(
+            ...kept.map((row) => ({
+              id: nextInstallment++,
+              assessment_id: corrected,
+              taxpayer_id: id,
+              number: row.number,
+              statutory_due: row.statutoryDue,
+              due: row.due,
+              amount_gr: row.amountGr,
+              exists_from: row.existsFrom,
+            }))
+          )
+          const owed = kept.filter((row) => row.due >= issuedOn)
+          for (const row of habit === 11 ? owed : owed.slice(0, -1)) pay(row.amountGr, row.due)
+          counts.corrections++
+        } else decision(original, quarter * 4)
+
+        const reminder = (issuedOn: string, demanded: number[]) => {
+          const rules = rulesOn.get(issuedOn)!
+          /* The figures the reminder printed: the ledger as of its day, over the rows so far. */
+          const ledger = replayLedger({
+            asOf: issuedOn,
+            rules,
+            charges: [],
+            installments: account.installments.map((row) => ({
+              id: row.id,
+              assessmentId: row.assessment_id,
+              number: row.number,
+              due: row.due,
+              amountGr: row.amount_gr,
+              existsFrom: row.exists_from,
+            })),
+            payments: account.payments.map((payment, n) => ({
+              id: n + 1,
+              amountGr: payment.amountGr,
+              paidOn: payment.paidOn,
+              namedAssessmentId: null,
+            })),
+          })
+          const ids = demanded.map((number) => account.installments[number - 1].id)
+          const states = ledger.installments.filter((row) => ids.includes(row.id))
+          const reminderId = nextReminder++
+          const number = `FN.3122.B${index}.${YEAR}`
+          reminders.push({
+            id: reminderId,
+            taxpayer_id: id,
+            number,
+            batch: `${issuedOn.replace(/-/g, '')}-7`,
+            issued_on: issuedOn,
+            arrears_gr: states.reduce((sum, row) => sum + row.outstandingGr, 0),
+            interest_gr: states.reduce((sum, row) => sum + row.interestGr, 0),
+            cost_gr: REMINDER_COST_GR,
+            installment_ids: ids.join(','),
+            pdf_path: null,
+            status: 'posted',
+            posted_on: issuedOn,
             created_at: now,
           })
-        })
+          entry('reminder_cost', REMINDER_COST_GR, issuedOn, `Koszty upomnienia ${number}`, {
+            reminder_id: reminderId,
+          })
+          counts.reminders++
+        }
+        const writeOff = (number: number, amountGr: number, bookedOn: string) => {
+          entry(
+            'write_off',
+            amountGr,
+            bookedOn,
+            `Umorzenie zaległości, decyzja FN.3125.B${index}`,
+            {
+              installment_id: account.installments[number - 1].id,
+            }
+          )
+          counts.writeOffs++
+        }
+
+        switch (habit) {
+          case 10:
+            ;[1, 2, 3].forEach((n) => pay(quarter, due(n)))
+            pay(quarter + REFUND_GR, due(4))
+            entry('refund', REFUND_GR, `${YEAR}-11-20`, 'Zwrot nadpłaty na wniosek')
+            counts.refunds++
+            break
+          case 11:
+          case 18:
+            break
+          case 12:
+            ;[1, 2, 3].forEach((n) => pay(quarter, due(n)))
+            writeOff(4, quarter, `${YEAR}-11-20`)
+            break
+          case 13:
+            pay(quarter, due(1))
+            reminder(`${YEAR}-06-15`, [2])
+            pay(quarter + REMINDER_COST_GR + 2000, `${YEAR}-06-25`, 'rata 2 z kosztami upomnienia')
+            ;[3, 4].forEach((n) => pay(quarter, due(n)))
+            break
+          case 14:
+            pay(quarter, due(1))
+            pay(quarter / 2, due(2))
+            reminder(`${YEAR}-06-15`, [2])
+            break
+          case 15:
+            ;[1, 2].forEach((n) => pay(quarter, due(n)))
+            reminder(`${YEAR}-10-01`, [3])
+            break
+          case 16:
+            pay(quarter, `${YEAR}-04-${String(10 + (index % 15)).padStart(2, '0')}`)
+            break
+          case 17:
+            ;[1, 2].forEach((n) => pay(quarter, due(n)))
+            writeOff(3, Math.floor(quarter / 200) * 100, `${YEAR}-10-20`)
+            break
+          case 19:
+            pay(quarter, due(1))
+            reminder(`${YEAR}-10-01`, [2, 3])
+            break
+          default:
+            ;[1, 2, 3, 4].forEach((n) => pay(quarter, due(n)))
+        }
+
+        installments.push(...account.installments)
+        account.payments.forEach((payment, n) =>
+          payments.push({
+            taxpayer_id: id,
+            amount_gr: payment.amountGr,
+            paid_on: payment.paidOn,
+            source: 'bank',
+            title: payment.title,
+            named_assessment_id: null,
+            idempotency_key: `bench:${index}:${n}`,
+            created_at: now,
+          })
+        )
       }
       await batch('fees_taxpayers', taxpayers)
       await batch('fees_assessments', assessments)
       await batch('fees_assessment_lines', lines)
       await batch('fees_installments', installments)
       await batch('fees_payments', payments)
+      await batch('fees_reminders', reminders)
+      await batch('fees_ledger_entries', entries)
       counts.taxpayers += taxpayers.length
       counts.installments += installments.length
       counts.payments += payments.length

@@ -6,24 +6,37 @@
  *   1. a bare node:http hello-world server (pinned to the server core) is measured;
  *   2. the production build (build/bin/server.js) is spawned on the same core and polled on
  *      GET /up every 20 ms: cold start = spawn to first 200;
- *   3. every scenario of bench/scenarios.ts is loaded with autocannon (warm-up, then measured);
+ *   3. every scenario of bench/scenarios.ts and bench/signed_in.ts is loaded with autocannon
+ *      at 20 and then at 50 connections (warm-up, then measured);
  *   4. the app's resident memory (VmRSS) is read after the load, and the app is stopped;
  *   5. the bare server is measured again; ratios use the mean of both bare runs.
- * Prints a table with PASS/FAIL per target and writes bench/results.json.
+ * bench/gates.ts judges the figures; this prints the table (with the change against the
+ * previous run kept in bench/results.json) and the targets with PASS/FAIL, and writes
+ * bench/results.json with the previous run under `previous`.
  *
- * Exit codes: 0 when the figures were produced (targets may still FAIL, they are reported),
- * 2 when the app or the bare server could not start.
+ * Arguments: `--check` makes a failed target the exit status. Exit codes: 0 when the figures
+ * were produced (without --check targets may still FAIL, they are reported), 1 with --check
+ * when a target FAILs, 2 on an unknown argument or when the app or the bare server could not
+ * start.
  *
  * Environment (set by scripts/bench.sh): PORT, HOST=127.0.0.1 and the app's own variables;
  * BENCH_BUILD_DIR (default ./build), BENCH_SERVER_CPU (core for the servers; unset = no
  * pinning, the runner itself is started on the other core), BENCH_PID_FILE (pids of the servers
  * started here, for the shell's cleanup), BENCH_LOG_DIR (server logs), BENCH_DURATION
- * (seconds measured per scenario, default 8), BENCH_WARMUP (seconds, default 2),
- * BENCH_CONNECTIONS (default 50), BENCH_ONLY (comma-separated scenario names or paths).
+ * (seconds measured per run, default 5), BENCH_WARMUP (seconds before a scenario's first run,
+ * default 2; its second run warms up 1 s), BENCH_ONLY (comma-separated scenario names, paths
+ * or groups: fees, signed-in).
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createRequire } from 'node:module'
-import { appendFileSync, openSync, readFileSync, writeFileSync, closeSync } from 'node:fs'
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  openSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs'
 import { createServer, request } from 'node:http'
 import { cpus, loadavg, totalmem } from 'node:os'
 import { join, dirname } from 'node:path'
@@ -31,7 +44,31 @@ import { fileURLToPath } from 'node:url'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { scenarios, type BenchScenario } from './scenarios.js'
-import { feesHttpScenarios } from './fees_http.js'
+import { signedInScenarios } from './signed_in.js'
+import {
+  BenchArgsError,
+  LOAD_CONNECTIONS,
+  RATIO_AT,
+  exitCode,
+  fmtInt,
+  fmtMs,
+  judge,
+  parseArgs,
+  pct,
+  shellRatio,
+  type Figures,
+  type ScenarioFigures,
+  type TargetResult,
+} from './gates.js'
+
+let benchArgs: ReturnType<typeof parseArgs>
+try {
+  benchArgs = parseArgs(process.argv.slice(2))
+} catch (error) {
+  if (!(error instanceof BenchArgsError)) throw error
+  console.error(`bench: ${error.message}`)
+  process.exit(2)
+}
 
 /* autocannon ships no type declarations: load it through require with the few types used. */
 interface AutocannonOptions {
@@ -62,13 +99,13 @@ const BUILD_DIR = env.BENCH_BUILD_DIR || join(ROOT, 'build')
 const SERVER_CPU = env.BENCH_SERVER_CPU || ''
 const PID_FILE = env.BENCH_PID_FILE || ''
 const LOG_DIR = env.BENCH_LOG_DIR || env.RATUSZ_DATA || ROOT
-const DURATION = Number(env.BENCH_DURATION || 8)
+const DURATION = Number(env.BENCH_DURATION || 5)
 const WARMUP = Number(env.BENCH_WARMUP || 2)
-const CONNECTIONS = Number(env.BENCH_CONNECTIONS || 50)
+/* A scenario's second run follows its first on the same warm code paths: 1 s settles the new connection count. */
+const REWARMUP = Math.min(WARMUP, 1)
 const APP_PORT = Number(env.PORT)
-const COLD_START_LIMIT_MS = 2000
-const RSS_LIMIT_MB = 200
 const START_TIMEOUT_MS = 30_000
+const RESULTS_FILE = join(ROOT, 'bench', 'results.json')
 
 const startedAt = performance.now()
 const loadBefore = loadavg()[0]
@@ -184,6 +221,7 @@ function freePort() {
 /* ---------- load ---------- */
 
 interface Measure {
+  connections: number
   reqPerSec: number
   p50Ms: number
   p99Ms: number
@@ -198,18 +236,20 @@ interface Measure {
 
 async function load(
   port: number,
-  s: Pick<BenchScenario, 'path' | 'method' | 'headers' | 'body' | 'connections' | 'expectStatus'>
+  s: Pick<BenchScenario, 'path' | 'method' | 'headers' | 'body' | 'expectStatus'>,
+  connections: number,
+  warmup = WARMUP
 ) {
   const options: AutocannonOptions = {
     url: `http://${HOST}:${port}${s.path}`,
-    connections: s.connections ?? CONNECTIONS,
-    duration: WARMUP,
+    connections,
+    duration: warmup,
     method: s.method ?? 'GET',
     headers: s.headers,
     body: s.body,
     timeout: 10,
   }
-  if (WARMUP > 0) await autocannon(options)
+  if (warmup > 0) await autocannon(options)
   await sleep(200)
   const r = await autocannon({ ...options, duration: DURATION })
   const statusCodes: Record<string, number> = {}
@@ -221,6 +261,7 @@ async function load(
     if (!good) unexpected += count
   }
   return {
+    connections,
     reqPerSec: r.requests.average,
     p50Ms: r.latency.p50,
     p99Ms: r.latency.p99,
@@ -259,18 +300,33 @@ const only = (env.BENCH_ONLY || '')
   .split(',')
   .map((v) => v.trim())
   .filter(Boolean)
-const selected = only.length
-  ? scenarios.filter((s) => only.includes(s.name) || only.includes(s.path))
-  : scenarios
+const matches = (s: BenchScenario) =>
+  only.length === 0 ||
+  only.includes(s.name) ||
+  only.includes(s.path) ||
+  (s.groups ?? []).some((group) => only.includes(group))
+const selected = scenarios.filter(matches)
+/* Bare node:http is measured at every count a ratio is judged at. */
+const bareCounts = [
+  ...new Set([RATIO_AT, ...scenarios.flatMap((s) => s.target?.ratioAt ?? [])]),
+].sort((a, b) => a - b)
 
 if (!Number.isInteger(APP_PORT) || APP_PORT <= 0)
   fail('PORT is not set (run through scripts/bench.sh)')
 console.log(
-  `bench: ${selected.length} scenario(s), ${WARMUP} s warm-up + ${DURATION} s each, ${CONNECTIONS} connections, ` +
+  `bench: each scenario at ${LOAD_CONNECTIONS.join(' and ')} connections, ${WARMUP} s warm-up ` +
+    `(${REWARMUP} s before the second run) + ${DURATION} s measured per run, ` +
     (SERVER_CPU
       ? `servers on CPU ${SERVER_CPU}, load generator on the other`
-      : 'no CPU pinning (taskset or 2nd core missing)')
+      : 'no CPU pinning (taskset or 2nd core missing)') +
+    (benchArgs.check ? '; --check: a failed target fails the run' : '')
 )
+
+async function loadBare(port: number) {
+  const runs: Measure[] = []
+  for (const connections of bareCounts) runs.push(await load(port, { path: '/' }, connections))
+  return runs
+}
 
 // 1. bare node:http, before
 const barePort = await freePort()
@@ -278,7 +334,7 @@ const bareLog = join(LOG_DIR, 'bare.log')
 const bare = spawnPinned(['-e', BARE_SERVER, String(barePort)], { cwd: ROOT, log: bareLog })
 await waitUntilUp(barePort, bare, performance.now(), bareLog)
 console.log('bench: bare node:http (before)…')
-const bareBefore = await load(barePort, { path: '/' })
+const bareBefore = await loadBare(barePort)
 
 // 2. app cold start
 const appLog = join(LOG_DIR, 'server.log')
@@ -290,24 +346,24 @@ const app = spawnPinned([...PRODUCTION_NODE_FLAGS, 'bin/server.js'], {
 const coldStartMs = await waitUntilUp(APP_PORT, app, spawnedAt, appLog)
 console.log(`bench: app answered GET /up ${coldStartMs.toFixed(0)} ms after spawn`)
 
-// 3. scenarios; the fees pages need sessions signed in through the real forms first
+// 3. scenarios; the signed-in pages need sessions signed in through the real forms first
 const notes: string[] = []
-const wantFees = only.length === 0 || only.some((name) => name.startsWith('fees'))
-if (wantFees) {
-  try {
-    const fees = await feesHttpScenarios(APP_PORT)
-    selected.push(
-      ...fees.scenarios.filter(
-        (s) => only.length === 0 || only.includes('fees') || only.includes(s.name)
-      )
-    )
-    notes.push(...fees.notes)
-  } catch (error) {
-    notes.push(`fees: signed-in scenarios skipped — ${(error as Error).message}`)
-  }
+try {
+  const signedIn = await signedInScenarios(APP_PORT)
+  notes.push(...signedIn.notes)
+  const picked = new Set(signedIn.scenarios.filter(matches))
+  /* A signed-in page is judged against its realm's shell: measure the shell with it. */
+  for (const page of [...picked])
+    if (page.realm && !page.shell) {
+      const shell = signedIn.scenarios.find((s) => s.shell && s.realm === page.realm)
+      if (shell) picked.add(shell)
+    }
+  selected.push(...signedIn.scenarios.filter((s) => picked.has(s)))
+} catch (error) {
+  notes.push(`signed-in scenarios skipped — ${(error as Error).message}`)
 }
 const preflight: Record<string, { status: number; location?: string } | null> = {}
-const measured: Array<{ scenario: BenchScenario; m: Measure }> = []
+const measured: Array<{ scenario: BenchScenario; runs: Measure[] }> = []
 for (const scenario of selected) {
   preflight[scenario.name] = await probe(
     APP_PORT,
@@ -320,10 +376,15 @@ for (const scenario of selected) {
   console.log(
     `bench: ${scenario.name}… (first response: ${pf ? pf.status + (pf.location ? ` → ${pf.location}` : '') : 'none'})`
   )
-  measured.push({ scenario, m: await load(APP_PORT, scenario) })
-  if (app.exitCode !== null || app.signalCode !== null)
-    fail('the app exited during the load', appLog)
+  const runs: Measure[] = []
+  for (const [index, connections] of LOAD_CONNECTIONS.entries()) {
+    runs.push(await load(APP_PORT, scenario, connections, index === 0 ? WARMUP : REWARMUP))
+    if (app.exitCode !== null || app.signalCode !== null)
+      fail('the app exited during the load', appLog)
+  }
+  measured.push({ scenario, runs })
 }
+const wantFees = only.length === 0 || only.includes('fees')
 
 // 4. memory after the load, then stop the app
 const memory = readRssMb(app.pid!)
@@ -418,116 +479,94 @@ if (wantAppliance) {
 
 // 5. bare node:http, after
 console.log('bench: bare node:http (after)…')
-const bareAfter = await load(barePort, { path: '/' })
+const bareAfter = await loadBare(barePort)
 await stop(bare)
-const bareReqPerSec = (bareBefore.reqPerSec + bareAfter.reqPerSec) / 2
+const bareReqPerSec: Record<number, number> = {}
+let bareDrift = 0
+bareCounts.forEach((connections, index) => {
+  const [before, after] = [bareBefore[index].reqPerSec, bareAfter[index].reqPerSec]
+  bareReqPerSec[connections] = (before + after) / 2
+  /* The two bare runs bracket the app: a large gap means something else loaded the machine. */
+  bareDrift = Math.max(bareDrift, Math.abs(before - after) / Math.max(before, after, 1))
+})
 const loadAfter = loadavg()[0]
-/* The two bare runs bracket the app: a large gap means something else loaded the machine. */
-const bareDrift =
-  Math.abs(bareBefore.reqPerSec - bareAfter.reqPerSec) /
-  Math.max(bareBefore.reqPerSec, bareAfter.reqPerSec, 1)
 const noisy = bareDrift > 0.25
 
 /* ---------- targets and report ---------- */
 
-interface TargetResult {
-  name: string
-  target: string
-  value: string
-  pass: boolean
+const figures: Figures = {
+  bareReqPerSec,
+  coldStartMs,
+  rssMb: memory.rssMb,
+  scenarios: measured.map(({ scenario, runs }): ScenarioFigures => ({
+    name: scenario.name,
+    realm: scenario.realm,
+    shell: scenario.shell,
+    target: scenario.target,
+    expect: scenario.expectStatus ? `all ${scenario.expectStatus.join('/')}` : 'all 2xx',
+    runs: runs.map((m) => ({
+      connections: m.connections,
+      reqPerSec: m.reqPerSec,
+      p99Ms: m.p99Ms,
+      requests: m.requests,
+      bad: m.unexpected + m.errors,
+    })),
+  })),
+  fees: feesMeasure && {
+    asOf: feesMeasure.asOf,
+    taxpayers: feesMeasure.allLedgers.taxpayers,
+    allLedgersFirstMs: feesMeasure.allLedgers.firstMs,
+    searchP99Ms: feesMeasure.search.p99Ms,
+  },
+  appliance: applianceMeasure && {
+    sizeGiB: applianceMeasure.generated.bytes / 2 ** 30,
+    unchangedBackupMs: applianceMeasure.unchanged.ms,
+    drillMs: applianceMeasure.drill.ms,
+    drillProblems: applianceMeasure.drill.problems.length,
+    dbSwitchMs: applianceMeasure.dbSwitch.wallMs,
+    taxpayers: applianceMeasure.dbSwitch.taxpayers,
+  },
 }
-const targets: TargetResult[] = []
+const targets: TargetResult[] = judge(figures)
 
-const rows = measured.map(({ scenario, m }) => {
-  const ratio = bareReqPerSec > 0 ? m.reqPerSec / bareReqPerSec : 0
-  const checks: TargetResult[] = []
-  const bad = m.unexpected + m.errors
-  if (scenario.target?.minRatio !== undefined) {
-    checks.push({
-      name: `${scenario.name} req/s vs bare node:http`,
-      target: `≥ ${pct(scenario.target.minRatio)}`,
-      value: pct(ratio),
-      pass: ratio >= scenario.target.minRatio,
-    })
+/* The previous run, from the results file this run replaces (its own `previous` is dropped). */
+interface PreviousRun {
+  date: string
+  scenarios: Array<{ name: string; connections?: number; reqPerSec: number; p99Ms: number }>
+  [key: string]: unknown
+}
+function readPrevious(): PreviousRun | null {
+  if (!existsSync(RESULTS_FILE)) return null
+  try {
+    const run = JSON.parse(readFileSync(RESULTS_FILE, 'utf8'))
+    delete run.previous
+    return Array.isArray(run.scenarios) && typeof run.date === 'string' ? run : null
+  } catch {
+    return null
   }
-  if (scenario.target?.maxP99Ms !== undefined) {
-    checks.push({
-      name: `${scenario.name} p99`,
-      target: `< ${scenario.target.maxP99Ms} ms`,
-      value: `${fmtMs(m.p99Ms)} ms`,
-      pass: m.p99Ms < scenario.target.maxP99Ms,
-    })
-  }
-  checks.push({
-    name: `${scenario.name} responses`,
-    target: scenario.expectStatus ? `all ${scenario.expectStatus.join('/')}` : 'all 2xx',
-    value: bad === 0 ? 'ok' : `${bad} bad of ${m.requests + m.errors}`,
-    pass: bad === 0 && m.requests > 0,
-  })
-  targets.push(...checks)
-  return { scenario, m, ratio, checks }
-})
-
-targets.push({
-  name: 'cold start (spawn → first 200 on /up)',
-  target: `< ${COLD_START_LIMIT_MS} ms`,
-  value: `${coldStartMs.toFixed(0)} ms`,
-  pass: coldStartMs < COLD_START_LIMIT_MS,
-})
-targets.push({
-  name: 'resident memory after the load (VmRSS)',
-  target: `< ${RSS_LIMIT_MB} MB`,
-  value: `${memory.rssMb.toFixed(1)} MB`,
-  pass: memory.rssMb < RSS_LIMIT_MB,
-})
-
-if (feesMeasure) {
-  const { allLedgers, search } = feesMeasure
-  targets.push({
-    name: `fees allLedgers(${feesMeasure.asOf}), ${fmtInt(allLedgers.taxpayers)} taxpayers, first run`,
-    target: '< 3000 ms',
-    value: `${allLedgers.firstMs} ms`,
-    pass: allLedgers.firstMs < 3000,
-  })
-  targets.push({
-    name: 'fees taxpayers.search by name prefix p99 (in process, one caller)',
-    target: '< 30 ms',
-    value: `${search.p99Ms} ms`,
-    pass: search.p99Ms < 30,
-  })
 }
+const previous = readPrevious()
 
-if (applianceMeasure) {
-  const { generated, unchanged, drill, dbSwitch } = applianceMeasure
-  const size = `${(generated.bytes / 2 ** 30).toFixed(1)} GiB`
-  targets.push({
-    name: `appliance nightly backup of an unchanged ${size} data directory`,
-    target: '< 15 s',
-    value: `${(unchanged.ms / 1000).toFixed(1)} s`,
-    pass: unchanged.ms < 15_000,
-  })
-  targets.push({
-    name: `appliance restore drill of the ${size} snapshot`,
-    target: '< 60 s, no problem',
-    value: `${(drill.ms / 1000).toFixed(1)} s${drill.problems.length ? `, ${drill.problems.length} problem(s)` : ''}`,
-    pass: drill.ms < 60_000 && drill.problems.length === 0,
-  })
-  targets.push({
-    name: `appliance db:switch SQLite → PostgreSQL, ${fmtInt(dbSwitch.taxpayers)} taxpayers`,
-    target: '< 60 s',
-    value: `${(dbSwitch.wallMs / 1000).toFixed(1)} s`,
-    pass: dbSwitch.wallMs < 60_000,
-  })
+function signed(value: number, text: string) {
+  return `${value < 0 ? '−' : '+'}${text}`
 }
-
-function pct(v: number) {
-  return `${(v * 100).toFixed(1)} %`
+/* The bare runs are kept under `bare.before` / `bare.after`: one run (older files) or one per count. */
+function previousBare(label: 'before' | 'after', connections: number) {
+  const bareRuns = (previous?.bare as Record<string, unknown> | undefined)?.[label]
+  const runs = ([] as Array<{ connections?: number; reqPerSec: number; p99Ms: number }>).concat(
+    (bareRuns as never) ?? []
+  )
+  return runs.find((run) => (run.connections ?? 50) === connections)
 }
-function fmtMs(v: number) {
-  return v.toFixed(v < 10 ? 1 : 0)
-}
-function fmtInt(v: number) {
-  return Math.round(v).toLocaleString('en-US')
+function change(name: string, m: Measure, bareLabel?: 'before' | 'after') {
+  const before = bareLabel
+    ? previousBare(bareLabel, m.connections)
+    : previous?.scenarios.find((s) => s.name === name && (s.connections ?? 50) === m.connections)
+  if (!previous) return ''
+  if (!before) return 'new'
+  const rate = before.reqPerSec > 0 ? m.reqPerSec / before.reqPerSec - 1 : 0
+  const p99 = m.p99Ms - before.p99Ms
+  return `${signed(rate, pct(Math.abs(rate)))} req/s, ${signed(p99, fmtMs(Math.abs(p99)))} ms p99`
 }
 function statusSummary(m: Measure) {
   const parts = Object.entries(m.statusCodes).map(([code, n]) => `${code}:${fmtInt(n)}`)
@@ -535,66 +574,64 @@ function statusSummary(m: Measure) {
     parts.push(`err:${fmtInt(m.errors)}${m.timeouts ? ` (timeouts ${fmtInt(m.timeouts)})` : ''}`)
   return parts.join(' ') || 'none'
 }
-function targetText(scenario: BenchScenario) {
-  const parts: string[] = []
-  if (scenario.target?.minRatio !== undefined)
-    parts.push(`≥ ${(scenario.target.minRatio * 100).toFixed(0)} % of bare`)
-  if (scenario.target?.maxP99Ms !== undefined) parts.push(`p99 < ${scenario.target.maxP99Ms} ms`)
-  parts.push(scenario.expectStatus ? `only ${scenario.expectStatus.join('/')}` : 'only 2xx')
-  return parts.join(', ')
+function verdict(name: string, connections: number) {
+  const checks = targets.filter((t) => t.scenario === name && t.connections === connections)
+  if (checks.length === 0) return ''
+  return checks.every((t) => t.pass) ? 'PASS' : 'FAIL'
 }
-function verdict(checks: TargetResult[]) {
-  return checks.every((c) => c.pass) ? 'PASS' : 'FAIL'
-}
+const ratioText = (ratio: number | null) => (ratio === null ? '' : pct(ratio))
 
 const header = [
   'scenario',
+  'conn.',
   'req/s',
   'p50 ms',
   'p99 ms',
   'vs bare',
-  'non-2xx/err',
+  'vs shell',
+  'bad',
   'responses',
-  'target',
+  previous
+    ? `vs previous run (${previous.date.slice(0, 16).replace('T', ' ')} UTC)`
+    : 'vs previous',
   'result',
 ]
-const table: string[][] = [
-  [
-    'bare node:http (before)',
-    fmtInt(bareBefore.reqPerSec),
-    fmtMs(bareBefore.p50Ms),
-    fmtMs(bareBefore.p99Ms),
-    pct(bareBefore.reqPerSec / bareReqPerSec),
-    fmtInt(bareBefore.unexpected + bareBefore.errors),
-    statusSummary(bareBefore),
-    '',
-    '',
-  ],
-  [
-    'bare node:http (after)',
-    fmtInt(bareAfter.reqPerSec),
-    fmtMs(bareAfter.p50Ms),
-    fmtMs(bareAfter.p99Ms),
-    pct(bareAfter.reqPerSec / bareReqPerSec),
-    fmtInt(bareAfter.unexpected + bareAfter.errors),
-    statusSummary(bareAfter),
-    'baseline = mean',
-    '',
-  ],
-  ...rows.map(({ scenario, m, ratio, checks }) => [
-    scenario.name,
+const bareRows = (label: 'before' | 'after', runs: Measure[]) =>
+  runs.map((m) => [
+    `bare node:http (${label})`,
+    String(m.connections),
     fmtInt(m.reqPerSec),
     fmtMs(m.p50Ms),
     fmtMs(m.p99Ms),
-    pct(ratio),
+    pct(m.reqPerSec / bareReqPerSec[m.connections]),
+    '',
     fmtInt(m.unexpected + m.errors),
     statusSummary(m),
-    targetText(scenario),
-    verdict(checks),
-  ]),
+    change(`bare node:http (${label})`, m, label),
+    '',
+  ])
+const table: string[][] = [
+  ...bareRows('before', bareBefore),
+  ...bareRows('after', bareAfter),
+  ...measured.flatMap(({ scenario, runs }) => {
+    const s = figures.scenarios.find((f) => f.name === scenario.name)!
+    return runs.map((m) => [
+      scenario.name,
+      String(m.connections),
+      fmtInt(m.reqPerSec),
+      fmtMs(m.p50Ms),
+      fmtMs(m.p99Ms),
+      bareReqPerSec[m.connections] ? pct(m.reqPerSec / bareReqPerSec[m.connections]) : '',
+      ratioText(shellRatio(figures, s, m.connections)),
+      fmtInt(m.unexpected + m.errors),
+      statusSummary(m),
+      change(scenario.name, m),
+      verdict(scenario.name, m.connections),
+    ])
+  }),
 ]
 const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i].length)))
-const numeric = new Set([1, 2, 3, 4, 5])
+const numeric = new Set([1, 2, 3, 4, 5, 6, 7])
 const line = (cells: string[]) =>
   cells
     .map((c, i) => (numeric.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i])))
@@ -605,6 +642,9 @@ console.log('')
 console.log(line(header))
 console.log(widths.map((w) => '-'.repeat(w)).join('  '))
 for (const row of table) console.log(line(row))
+console.log(
+  `(vs bare: share of bare node:http req/s at the same connection count; vs shell: share of the realm shell's req/s — resident /konto, staff /panel)`
+)
 console.log('')
 const nameWidth = Math.max(...targets.map((t) => t.name.length))
 const valueWidth = Math.max(...targets.map((t) => t.value.length))
@@ -614,9 +654,9 @@ for (const t of targets) {
     `${t.pass ? 'PASS' : 'FAIL'}  ${t.name.padEnd(nameWidth)}  ${t.value.padStart(valueWidth)}  target ${t.target.padEnd(targetWidth)}`.trimEnd()
   )
 }
-for (const { scenario, m } of rows) {
+for (const { scenario, runs } of measured) {
   const pf = preflight[scenario.name]
-  if (m.unexpected + m.errors > 0 && pf?.location) {
+  if (runs.some((m) => m.unexpected + m.errors > 0) && pf?.location) {
     console.log(
       `note: ${scenario.name} answered ${pf.status} → ${pf.location} (is the demo data seeded?)`
     )
@@ -626,7 +666,8 @@ if (feesMeasure) {
   const { allLedgers, search } = feesMeasure
   console.log(
     `fees: allLedgers runs ${allLedgers.runsMs.join(' / ')} ms over ${fmtInt(allLedgers.installments)} installments ` +
-      `(${fmtInt(allLedgers.inArrears)} in arrears); search p50 ${search.p50Ms} ms, p99 ${search.p99Ms} ms ` +
+      `(${fmtInt(allLedgers.inArrears)} taxpayers in arrears, ${pct(allLedgers.inArrears / Math.max(1, allLedgers.taxpayers))}); ` +
+      `search p50 ${search.p50Ms} ms, p99 ${search.p99Ms} ms ` +
       `(${search.avgResults} rows), with ${search.concurrency} concurrent callers p50 ${search.concurrentP50Ms} ms, p99 ${search.concurrentP99Ms} ms`
   )
 }
@@ -655,11 +696,16 @@ if (noisy) {
     `WARNING: the bare node:http runs differ by ${pct(bareDrift)}: the machine was busy, ratios are unreliable; run again on a quiet machine`
   )
 }
+if (previous) {
+  const before = `${previous.passed ?? '?'} passed, ${previous.failed ?? '?'} failed`
+  console.log(`previous run ${previous.date}: ${before}`)
+}
 console.log(`bench targets: ${passed} passed, ${failed} failed (runner ${elapsedS.toFixed(0)} s)`)
 
 const results = {
   date: new Date().toISOString(),
   node: process.version,
+  args: benchArgs,
   loadAverage: { start: loadBefore, end: loadAfter },
   bareDrift: Number(bareDrift.toFixed(4)),
   noisy,
@@ -669,24 +715,40 @@ const results = {
     totalMemMb: Math.round(totalmem() / 2 ** 20),
   },
   pinning: SERVER_CPU ? { serverCpu: Number(SERVER_CPU), loadGenerator: 'other core' } : null,
-  settings: { connections: CONNECTIONS, warmupS: WARMUP, durationS: DURATION, host: HOST },
+  settings: {
+    connections: LOAD_CONNECTIONS,
+    ratiosAt: RATIO_AT,
+    warmupS: WARMUP,
+    rewarmupS: REWARMUP,
+    durationS: DURATION,
+    host: HOST,
+  },
   bare: { before: bareBefore, after: bareAfter, reqPerSec: bareReqPerSec },
   coldStartMs: Math.round(coldStartMs),
   memory: {
     rssMb: Number(memory.rssMb.toFixed(1)),
     peakRssMb: Number(memory.peakRssMb.toFixed(1)),
   },
-  scenarios: rows.map(({ scenario, m, ratio, checks }) => ({
-    name: scenario.name,
-    method: scenario.method ?? 'GET',
-    path: scenario.path,
-    connections: scenario.connections ?? CONNECTIONS,
-    target: scenario.target ?? {},
-    firstResponse: preflight[scenario.name],
-    ...m,
-    ratio: Number(ratio.toFixed(4)),
-    pass: checks.every((c) => c.pass),
-  })),
+  /* One entry per scenario and connection count (name + connections is the key). */
+  scenarios: measured.flatMap(({ scenario, runs }) =>
+    runs.map((m) => {
+      const s = figures.scenarios.find((f) => f.name === scenario.name)!
+      const bareRate = bareReqPerSec[m.connections]
+      return {
+        name: scenario.name,
+        method: scenario.method ?? 'GET',
+        path: scenario.path,
+        realm: scenario.realm ?? null,
+        shell: scenario.shell ?? false,
+        target: scenario.target ?? {},
+        firstResponse: preflight[scenario.name],
+        ...m,
+        ratio: bareRate ? Number((m.reqPerSec / bareRate).toFixed(4)) : null,
+        shellRatio: shellRatio(figures, s, m.connections),
+        pass: verdict(scenario.name, m.connections) !== 'FAIL',
+      }
+    })
+  ),
   fees: feesMeasure,
   appliance: applianceMeasure,
   notes,
@@ -694,6 +756,10 @@ const results = {
   passed,
   failed,
   elapsedS: Number(elapsedS.toFixed(1)),
+  previous,
 }
-writeFileSync(join(ROOT, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n')
+writeFileSync(RESULTS_FILE, JSON.stringify(results, null, 2) + '\n')
 console.log('bench: wrote bench/results.json')
+process.exitCode = exitCode(targets, benchArgs)
+if (process.exitCode)
+  console.log(`bench: --check: ${failed} target(s) failed, exit status ${process.exitCode}`)

@@ -4,18 +4,29 @@
 # drives autocannon at the scenarios of bench/scenarios.ts, prints a table with PASS/FAIL per
 # target and writes bench/results.json. See bench/README.md.
 #
+# Arguments (after `npm run bench --`): --check makes a failed target the exit status.
 # Exit status: 0 once the figures are printed (failed targets are reported, not fatal);
-# non-zero when the build, the migrations or the server start fail.
+# 1 with --check when a target FAILs (after printing everything and writing results.json);
+# 2 on an unknown argument; non-zero when the build, the migrations or the server start fail.
 #
 # Knobs: BENCH_SKIP_BUILD=1 (reuse ./build), BENCH_BUILD_ARGS (e.g. --ignore-ts-errors),
-# BENCH_DURATION / BENCH_WARMUP (seconds per scenario, default 8 / 2), BENCH_CONNECTIONS (50),
-# BENCH_ONLY (comma-separated scenario names or paths), BENCH_KEEP=1 (keep the temp dir),
+# BENCH_DURATION / BENCH_WARMUP (seconds per run / before a scenario's first run, default 5 / 2),
+# BENCH_ONLY (comma-separated scenario names, paths or groups: fees, signed-in, appliance),
+# BENCH_KEEP=1 (keep the temp dir),
 # BENCH_APPLIANCE=0 (skip the appliance bench: 1 GB backup, restore drill, db:switch to PostgreSQL).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 node="$root/node_modules/.bin/node"
 started=$(date +%s)
+
+# bench/run.ts checks its arguments again (bench/gates.ts); this saves a build on a typo.
+for arg in "$@"; do
+  if [ "$arg" != "--check" ]; then
+    echo "bench: unknown argument \"$arg\" (usage: npm run bench [-- --check]; knobs are environment variables, see bench/README.md)" >&2
+    exit 2
+  fi
+done
 
 if [ ! -x "$node" ]; then
   echo "bench: $node is missing (run npm ci first)" >&2
@@ -116,7 +127,7 @@ else
   unset BENCH_SERVER_CPU
   echo "bench: WARNING: taskset or a second core is missing; running without CPU pinning" >&2
 fi
-"${pin[@]}" "$node" --import=@poppinss/ts-exec bench/run.ts &
+"${pin[@]}" "$node" --import=@poppinss/ts-exec bench/run.ts "$@" &
 runner_pid=$!
 wait "$runner_pid"
 status=$?

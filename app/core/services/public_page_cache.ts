@@ -6,8 +6,9 @@
 class PublicPageCache {
   readonly #pages = new Map<string, string>()
 
-  async remember(key: string, render: () => Promise<string>): Promise<string> {
-    const hit = this.#pages.get(key)
+  /** `fresh` renders again and keeps the new copy (a reload with `Cache-Control: no-cache`). */
+  async remember(key: string, render: () => Promise<string>, fresh = false): Promise<string> {
+    const hit = fresh ? undefined : this.#pages.get(key)
     if (hit !== undefined) return hit
     const html = await render()
     this.#pages.set(key, html)
