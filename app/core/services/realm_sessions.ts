@@ -1,27 +1,64 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import auditLog from '#core/services/audit_log'
+import StaffUser from '#core/models/staff_user'
+import Resident from '#core/models/resident'
+import { accountFromRow } from '#core/services/account_snapshots'
 import { sessionRegistry, type Realm } from '#core/services/session_registry'
 
 export type { Realm }
 
 const SUBJECT_TYPE = { staff: 'staff_user', resident: 'resident' } as const
 
+type ActiveAccount<R extends Realm> = {
+  user: (R extends 'staff' ? StaffUser : Resident) | null
+  expired: boolean
+}
+
+/* One look-up per realm and request, however many middleware and handlers ask. */
+const perRequest = new WeakMap<HttpContext, Partial<Record<Realm, Promise<ActiveAccount<any>>>>>()
+
 /**
  * The signed-in account of a realm, or null when there is none, it was
  * disabled, or its session ended (logout elsewhere, idle or absolute limit):
- * then the guard is signed out too.
+ * then the guard is signed out too. The account and its session row come in one
+ * query; the guard is told the result, so `ctx.auth.use(realm).user` is that account.
  */
-export async function activeAccount(ctx: HttpContext, realm: Realm) {
+export function activeAccount<R extends Realm>(
+  ctx: HttpContext,
+  realm: R
+): Promise<ActiveAccount<R>> {
+  let memo = perRequest.get(ctx)
+  if (!memo) perRequest.set(ctx, (memo = {}))
+  return (memo[realm] ??= lookUp(ctx, realm)) as Promise<ActiveAccount<R>>
+}
+
+async function lookUp(ctx: HttpContext, realm: Realm): Promise<ActiveAccount<any>> {
   const guard = ctx.auth.use(realm)
-  await guard.check()
-  const user = guard.user
-  if (!user) return { user: null, expired: false }
-  const registered = await sessionRegistry.isValid(ctx, realm, user.id)
-  if (!user.isActive || !registered) {
-    await guard.logout()
-    return { user: null, expired: !registered }
+  const accountId = ctx.session.get(guard.sessionKeyName)
+  if (accountId === undefined || accountId === null) {
+    guard.authenticationAttempted = true
+    return { user: null, expired: false }
   }
+  const row = await sessionRegistry.accountRow(ctx, realm, Number(accountId))
+  if (!row) {
+    await guard.logout()
+    return { user: null, expired: true }
+  }
+  const user = accountFromRow(realm === 'staff' ? StaffUser : Resident, row)
+  if (!user.isActive) {
+    await guard.logout()
+    return { user: null, expired: false }
+  }
+  guard.user = user as any
+  guard.isAuthenticated = true
+  guard.authenticationAttempted = true
+  guard.isLoggedOut = false
   return { user, expired: false }
+}
+
+/** After a sign-in or sign-out in this request, the next look-up reads the session afresh. */
+function forgetLookUp(ctx: HttpContext, realm: Realm) {
+  delete perRequest.get(ctx)?.[realm]
 }
 
 /** Completes a sign-in: the guard's session (id rotated) and its server-side row. */
@@ -29,6 +66,7 @@ export async function signIn(ctx: HttpContext, realm: Realm, user: { id: number 
   /* The server-side row first: if it cannot be written, nobody is half signed in. */
   await sessionRegistry.start(ctx, realm, user.id)
   await ctx.auth.use(realm).login(user as any)
+  forgetLookUp(ctx, realm)
 }
 
 /** Signs out of one realm: audit entry, session row removed, guard logout, session data dropped and its id rotated. */
@@ -43,6 +81,7 @@ export async function signOut(ctx: HttpContext, realm: Realm) {
   }
   await sessionRegistry.end(ctx, realm)
   await ctx.auth.use(realm).logout()
+  forgetLookUp(ctx, realm)
   ctx.session.clear()
   ctx.session.regenerate()
   ctx.session.flash('notification', { type: 'success', message: 'Wylogowano.' })

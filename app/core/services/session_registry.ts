@@ -10,6 +10,8 @@ const TOUCH_EVERY_MS = 60_000
 
 const sessionKey = (realm: Realm) => `${realm}_sid`
 
+const ACCOUNT_TABLE = { staff: 'staff_users', resident: 'residents' } as const
+
 /**
  * Server-side record of every signed-in session. The cookie names its row;
  * without the row (logged out, expired, account disabled) the cookie opens nothing.
@@ -30,26 +32,39 @@ export const sessionRegistry = {
     ctx.session.put(sessionKey(realm), id)
   },
 
-  /** True when this request's session row exists for the account and is within the idle and absolute limits. */
-  async isValid(ctx: HttpContext, realm: Realm, accountId: number): Promise<boolean> {
+  /**
+   * The account row of this request's session, read with the session row in one query, or
+   * null when the row is gone (logged out, ended elsewhere), past the idle or absolute limit
+   * (then deleted), or names another account. Touches last_seen at most once a minute.
+   */
+  async accountRow(
+    ctx: HttpContext,
+    realm: Realm,
+    accountId: number
+  ): Promise<Record<string, unknown> | null> {
     const id = ctx.session.get(sessionKey(realm)) as string | undefined
-    if (!id) return false
-    const row = await db.from('auth_sessions').where({ id, realm, account_id: accountId }).first()
-    if (!row) return false
+    if (!id) return null
+    const found = await db
+      .from('auth_sessions as s')
+      .join(`${ACCOUNT_TABLE[realm]} as a`, 'a.id', 's.account_id')
+      .where('s.id', id)
+      .where('s.realm', realm)
+      .where('s.account_id', accountId)
+      .select('a.*', 's.created_ms as session_created_ms', 's.last_seen_ms as session_last_seen_ms')
+      .first()
+    if (!found) return null
+    const { session_created_ms: createdMs, session_last_seen_ms: lastSeenMs, ...account } = found
     const now = Date.now()
     const absolute =
       realm === 'staff' ? SESSION_LIMITS.staffAbsoluteMs : SESSION_LIMITS.residentAbsoluteMs
-    if (
-      now - Number(row.created_ms) > absolute ||
-      now - Number(row.last_seen_ms) > SESSION_LIMITS.idleMs
-    ) {
+    if (now - Number(createdMs) > absolute || now - Number(lastSeenMs) > SESSION_LIMITS.idleMs) {
       await db.from('auth_sessions').where('id', id).delete()
-      return false
+      return null
     }
-    if (now - Number(row.last_seen_ms) > TOUCH_EVERY_MS) {
+    if (now - Number(lastSeenMs) > TOUCH_EVERY_MS) {
       await db.from('auth_sessions').where('id', id).update({ last_seen_ms: now })
     }
-    return true
+    return account
   },
 
   async end(ctx: HttpContext, realm: Realm) {
