@@ -35,6 +35,7 @@ export default defineConfig({
     () => import('#start/validator'),
     () => import('#start/events'),
     () => import('#start/scheduler'),
+    () => import('#start/tasks'),
   ],
 
   tests: {
