@@ -162,7 +162,8 @@ class BackgroundTasks {
       .orderBy('id', 'desc')
       .limit(options.limit ?? 20)
     if (options.kinds) query.whereIn('kind', options.kinds)
-    return (await query).map(toTask)
+    const rows = await query
+    return rows.map(toTask)
   }
 
   /** Runs a queued task to its end (called by the queue job); a task already taken is left alone. */
