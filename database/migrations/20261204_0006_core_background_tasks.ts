@@ -11,7 +11,12 @@ export default class extends BaseSchema {
     this.schema.createTable('background_tasks', (table) => {
       table.increments('id')
       table.string('kind', 60).notNullable()
-      table.integer('owner_id').notNullable().references('id').inTable('staff_users')
+      table
+        .integer('owner_id')
+        .notNullable()
+        .references('id')
+        .inTable('staff_users')
+        .onDelete('CASCADE')
       table.text('params').notNullable()
       table.string('status', 12).notNullable().defaultTo('queued')
       table.integer('progress_done').notNullable().defaultTo(0)
