@@ -36,6 +36,7 @@ export default defineConfig({
     () => import('#start/events'),
     () => import('#start/scheduler'),
     { file: () => import('#start/health'), environment: ['web', 'test'] },
+    () => import('#start/tasks'),
   ],
 
   tests: {

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process'
+import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
@@ -143,4 +144,15 @@ export async function removeCommittedAuditEntries(afterId: number) {
   } finally {
     await restoreAppendOnly()
   }
+}
+
+/** A TCP port nothing listens on now, for a server a test starts in its own process. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer()
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number }
+      probe.close(() => resolve(port))
+    })
+  })
 }

@@ -10,6 +10,7 @@ const StaffPasswordController = () => import('#core/controllers/staff_password_c
 const OfficeProfileController = () => import('#core/controllers/office_profile_controller')
 const StaffUsersController = () => import('#core/controllers/staff_users_controller')
 const AuditController = () => import('#core/controllers/audit_controller')
+const BackgroundTasksController = () => import('#core/controllers/background_tasks_controller')
 const OutboxController = () => import('#core/controllers/outbox_controller')
 const ResidentAccountController = () => import('#core/controllers/resident_account_controller')
 const ResidentSessionController = () => import('#core/controllers/resident_session_controller')
@@ -100,6 +101,15 @@ router
       .as('admin.staff.update')
       .where('id', router.matchers.number())
     router.get('/admin/dziennik', [AuditController, 'index']).as('admin.audit.index')
+    router.get('/zadania', [BackgroundTasksController, 'index']).as('staff.tasks.index')
+    router
+      .get('/zadania/:id', [BackgroundTasksController, 'show'])
+      .as('staff.tasks.show')
+      .where('id', router.matchers.number())
+    router
+      .get('/zadania/:id/pobierz', [BackgroundTasksController, 'download'])
+      .as('staff.tasks.download')
+      .where('id', router.matchers.number())
     router.get('/admin/wiadomosci', [OutboxController, 'index']).as('admin.outbox.index')
     router
       .get('/admin/wiadomosci/:id', [OutboxController, 'show'])

@@ -7,6 +7,11 @@ const ReportsController = () => import('#fees/controllers/reports_controller')
 router
   .group(() => {
     router.get('/zaleglosci', [ReportsController, 'arrears']).as('fees.reports.arrears')
+    router.post('/zaleglosci', [ReportsController, 'startArrears']).as('fees.reports.arrears.start')
+    router
+      .get('/zaleglosci/zestawienie/:id', [ReportsController, 'arrearsResult'])
+      .as('fees.reports.arrears.result')
+      .where('id', router.matchers.number())
     router.get('/zestawienie-dzienne', [ReportsController, 'daily']).as('fees.reports.daily')
   })
   .prefix('/panel/podatki')

@@ -327,8 +327,16 @@ export async function ledgerOf(
 /* Taxpayers per slice of allLedgers: rows of one slice die young instead of filling the old generation. */
 const SLICE = 2000
 
-/** Every taxpayer's ledger as of a date (arrears lists, reminders, the daily summary). */
-export async function allLedgers(asOf: string): Promise<Map<number, LedgerResult>> {
+/**
+ * Every taxpayer's ledger as of a date (arrears lists, reminders). Over a whole
+ * register this takes a second or more: run it in the queue worker (a
+ * background task), never in a request. `onSlice` hears how many of the
+ * taxpayer ids are done after each slice, for the task's progress.
+ */
+export async function allLedgers(
+  asOf: string,
+  onSlice?: (done: number, total: number) => Promise<void>
+): Promise<Map<number, LedgerResult>> {
   const client = db.connection()
   const [bounds, rules] = await Promise.all([
     client.from('fees_taxpayers').min('id as first').max('id as last').first(),
@@ -355,6 +363,7 @@ export async function allLedgers(asOf: string): Promise<Map<number, LedgerResult
           payments: inputs.payments,
         })
       )
+    await onSlice?.(Math.min(fromId + SLICE - 1, last) - first + 1, last - first + 1)
   }
   return results
 }

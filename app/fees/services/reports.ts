@@ -53,24 +53,42 @@ export function arrearsRows(
       daysOverdue,
     })
   }
+  return sortArrears(rows, options.sort)
+}
+
+/** Sorts the rows in place: largest total first, by name (Polish order) or oldest due date first. */
+export function sortArrears(rows: ArrearsRow[], sort: ArrearsSort): ArrearsRow[] {
   const collator = new Intl.Collator('pl')
   const compare: Record<ArrearsSort, (a: ArrearsRow, b: ArrearsRow) => number> = {
     total: (a, b) => b.totalGr - a.totalGr || a.taxpayerId - b.taxpayerId,
     name: (a, b) => collator.compare(a.name, b.name) || a.taxpayerId - b.taxpayerId,
     oldest: (a, b) => a.oldestDue.localeCompare(b.oldestDue) || a.taxpayerId - b.taxpayerId,
   }
-  return rows.sort(compare[options.sort])
+  return rows.sort(compare[sort])
+}
+
+/** Sums of the arrears columns over some rows. */
+export function arrearsSums(rows: ArrearsRow[]) {
+  return {
+    arrearsGr: rows.reduce((sum, row) => sum + row.arrearsGr, 0),
+    interestGr: rows.reduce((sum, row) => sum + row.interestGr, 0),
+    reminderCostsGr: rows.reduce((sum, row) => sum + row.reminderCostsGr, 0),
+    totalGr: rows.reduce((sum, row) => sum + row.totalGr, 0),
+  }
 }
 
 /** The arrears list as of a day, from every taxpayer's ledger. */
-export async function arrearsList(options: {
-  asOf: string
-  minDaysOverdue: number
-  minTotalGr: number
-  sort: ArrearsSort
-}): Promise<ArrearsRow[]> {
+export async function arrearsList(
+  options: {
+    asOf: string
+    minDaysOverdue: number
+    minTotalGr: number
+    sort: ArrearsSort
+  },
+  onSlice?: (done: number, total: number) => Promise<void>
+): Promise<ArrearsRow[]> {
   const [ledgers, taxpayerRows] = await Promise.all([
-    allLedgers(options.asOf),
+    allLedgers(options.asOf, onSlice),
     db.from('fees_taxpayers').select('id', 'name', 'kind', 'account_number', 'city'),
   ])
   const taxpayers = new Map(

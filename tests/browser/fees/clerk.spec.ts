@@ -136,7 +136,6 @@ test.group('Browser / tax clerk: register and account card', (group) => {
       ['fees-clerk-refund', `/panel/podatki/${id}/zwrot`],
       ['fees-clerk-card-as-of', `/panel/podatki/${id}?na-dzien=${year}-06-01`],
       ['fees-reports-arrears', `/panel/podatki/zaleglosci?na-dzien=${year}-12-31`],
-      ['fees-reports-arrears-errors', '/panel/podatki/zaleglosci?na-dzien=2026-02-31&dni=x'],
       ['fees-reports-daily', `/panel/podatki/zestawienie-dzienne?dzien=${year}-02-20`],
     ]
     for (const [name, url] of visits) {
@@ -144,6 +143,29 @@ test.group('Browser / tax clerk: register and account card', (group) => {
       assert.equal(await page.locator('h1').count(), 1, url)
       await checks.audit(name)
     }
+
+    /* The arrears list: the form starts a background task (run at once by the tests' sync queue). */
+    await page.goto(`/panel/podatki/zaleglosci?na-dzien=${year}-12-31`)
+    await andWaitForPage(page, () => page.getByRole('button', { name: 'Przygotuj listę' }).click())
+    assert.match(new URL(page.url()).pathname, /^\/panel\/zadania\/\d+$/)
+    assert.include(await page.locator('h1').innerText(), `Zaległości na dzień 31.12.${year}`)
+    assert.include(await page.locator('main').innerText(), 'zakończone')
+    await checks.audit('fees-reports-arrears-task')
+    await andWaitForPage(page, () =>
+      page.getByRole('link', { name: 'Pokaż listę na ekranie' }).click()
+    )
+    assert.include(await page.locator('caption').first().innerText(), 'Podatnicy z zaległościami')
+    await checks.audit('fees-reports-arrears-list')
+    await page.goto('/panel/zadania')
+    await checks.audit('core-tasks')
+    await page.goto('/panel/podatki/zaleglosci')
+    await page.getByLabel('Co najmniej dni po terminie').fill('x')
+    await andWaitForPage(page, () => page.getByRole('button', { name: 'Przygotuj listę' }).click())
+    assert.include(
+      await page.locator('.error-summary').innerText(),
+      'Liczba dni zwłoki musi być liczbą całkowitą od 0.'
+    )
+    await checks.audit('fees-reports-arrears-errors')
 
     /* An empty submit: the error summary first, each message at its field. */
     await page.goto('/panel/podatki/nowy')

@@ -1,24 +1,13 @@
 import { test } from '@japa/runner'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { DEMO_PASSWORD } from '#core/services/demo_registry'
-import { CookieBrowser, runAce } from '#tests/helpers'
+import { CookieBrowser, freePort, runAce } from '#tests/helpers'
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer()
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number }
-      probe.close(() => resolve(port))
-    })
-  })
-}
 
 /*
  * The suite's own server keeps sessions in memory; production keeps them in an

@@ -1,7 +1,6 @@
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
-import { todayInWarsaw } from '#core/services/calendar'
 import StaffUser from '#core/models/staff_user'
 import { makeStaff, resetSharedState, withOffice } from '#tests/helpers'
 import { taxpayers } from '#fees/services/taxpayers'
@@ -9,6 +8,7 @@ import { issueTaxDecision } from '#fees/services/assessments'
 import { bookings } from '#fees/services/bookings'
 import { ledgerOf } from '#fees/services/ledger_store'
 import { arrearsList, toCsv } from '#fees/services/reports'
+import { staffPost } from '#tests/fees_fixtures'
 
 /** A 2026 decision of 1 000 zł (four installments of 250 zł) for an individual owning 800 m² of residential floor. */
 async function taxpayerWithDecision(name: string, pesel: string) {
@@ -128,21 +128,40 @@ test.group('Fees / arrears list and daily summary', (group) => {
       idempotencyKey: 'r-3',
     })
 
+    /* The form starts a background task (the sync queue of the tests runs it at once). */
+    const started = await staffPost(client, treasurer, '/panel/podatki/zaleglosci', {
+      'na-dzien': '2026-11-24',
+      'dni': '0',
+      'kwota': '',
+      'sort': 'total',
+    })
+    started.assertStatus(302)
+    const taskPath = started.header('location') ?? ''
+    assert.match(taskPath, /^\/panel\/zadania\/\d+$/)
+    const taskId = taskPath.split('/').pop()
+
+    const taskPage = await client.get(taskPath).signedIn('staff', treasurer)
+    taskPage.assertStatus(200)
+    assert.include(taskPage.text(), 'Zaległości na dzień 24.11.2026')
+    assert.include(taskPage.text(), 'data-task-status="done"')
+    assert.notInclude(taskPage.text(), 'http-equiv="refresh"')
+    assert.include(taskPage.text(), '876,55 zł')
+
     const page = await client
-      .get('/panel/podatki/zaleglosci?na-dzien=2026-11-24')
+      .get(`/panel/podatki/zaleglosci/zestawienie/${taskId}`)
       .signedIn('staff', treasurer)
     page.assertStatus(200)
     assert.include(page.text(), 'Wiśniewski &lt;b&gt;Piotr&lt;/b&gt;')
     assert.include(page.text(), '876,55 zł')
 
-    const csv = await client
-      .get('/panel/podatki/zaleglosci?na-dzien=2026-11-24&format=csv')
-      .signedIn('staff', treasurer)
+    const csv = await client.get(`${taskPath}/pobierz`).signedIn('staff', treasurer)
     csv.assertStatus(200)
     assert.match(
       csv.header('content-disposition') ?? '',
       /attachment; filename="zaleglosci-2026-11-24.csv"/
     )
+    assert.equal(csv.header('x-content-type-options'), 'nosniff')
+    assert.match(csv.header('content-type') ?? '', /^text\/csv/)
     assert.include(csv.text(), ';876,55;')
 
     const daily = await client
@@ -152,21 +171,35 @@ test.group('Fees / arrears list and daily summary', (group) => {
     assert.include(daily.text(), 'Kasa urzędu')
     assert.include(daily.text(), '123,45 zł')
 
-    const bad = await client
-      .get('/panel/podatki/zaleglosci?na-dzien=2026-02-31&dni=x')
-      .signedIn('staff', treasurer)
-    bad.assertStatus(200)
-    assert.include(bad.text(), 'Podaj datę w formacie RRRR-MM-DD.')
-    assert.include(bad.text(), 'Liczba dni zwłoki musi być liczbą całkowitą od 0.')
-    /* The list falls back to today, and the heading says so (not JavaScript's 3 March for 31 February). */
-    assert.include(
-      bad.text(),
-      `Zaległości na dzień ${todayInWarsaw().split('-').reverse().join('.')}`
+    const bad = await staffPost(
+      client,
+      treasurer,
+      '/panel/podatki/zaleglosci',
+      { 'na-dzien': '2026-02-31', 'dni': 'x' },
+      '/panel/podatki/zaleglosci'
     )
+    bad.assertStatus(302)
+    assert.deepEqual(bad.flashMessages().inputErrorsBag, {
+      'na-dzien': 'Podaj datę w formacie RRRR-MM-DD.',
+      'dni': 'Liczba dni zwłoki musi być liczbą całkowitą od 0.',
+    })
 
     const admin = await StaffUser.findByOrFail('login', 'informatyk')
     const denied = await client.get('/panel/podatki/zaleglosci').signedIn('staff', admin)
     denied.assertStatus(403)
+    /* The task, its list and its file: only its owner, and only with the right to see tax data. */
+    for (const path of [
+      taskPath,
+      `${taskPath}/pobierz`,
+      `/panel/podatki/zaleglosci/zestawienie/${taskId}`,
+    ]) {
+      const asAdmin = await client.get(path).signedIn('staff', admin)
+      assert.oneOf(asAdmin.status(), [403, 404], path)
+      const otherTreasurer = await makeStaff('skarbnik2', ['treasurer'])
+      const asOther = await client.get(path).signedIn('staff', otherTreasurer)
+      asOther.assertStatus(404)
+      await otherTreasurer.delete()
+    }
     const financeClerk = await makeStaff('referent', ['clerk'])
     financeClerk.unit = 'FN'
     await financeClerk.save()

@@ -1,0 +1,8 @@
+/*
+ * Kinds of background tasks, module by module: long work a staff member starts
+ * from a page and the queue worker runs (see #core/services/background_tasks).
+ */
+import { backgroundTasks } from '#core/services/background_tasks'
+import { arrearsTask } from '#fees/services/arrears_task'
+
+backgroundTasks.register(arrearsTask)
