@@ -1,6 +1,7 @@
 import type { ApplicationService } from '@adonisjs/core/types'
 import ShieldMiddleware from '@adonisjs/shield/shield_middleware'
 import { installCryptoKeyCache } from '#core/services/crypto_key_cache'
+import { drawCsrfSecretsSynchronously } from '#core/services/csrf_secrets'
 
 /**
  * Wires Ratusz's shared helpers into Edge so every module's views format
@@ -12,6 +13,7 @@ export default class RatuszProvider {
   /* Before any provider signs or encrypts: cookies, CSRF and message signing all go through it. */
   register() {
     installCryptoKeyCache()
+    drawCsrfSecretsSynchronously()
     this.#shieldOncePerProcess()
   }
 
