@@ -6,7 +6,7 @@ import { residentInbox } from '#core/services/resident_inbox'
 /** Requires a signed-in resident of the e-BOK; same timeouts and caching rules as staff. */
 export default class ResidentAuthMiddleware {
   async handle(ctx: HttpContext, next: NextFn) {
-    const { user, expired } = await activeAccount(ctx, 'resident')
+    const { user, expired, unreadMessages } = await activeAccount(ctx, 'resident')
     if (!user) {
       if (expired)
         ctx.session.flash('notification', {
@@ -16,11 +16,19 @@ export default class ResidentAuthMiddleware {
       return ctx.response.redirect().toRoute('resident.login.show')
     }
     ctx.response.header('Cache-Control', 'no-store')
-    /* Counted when a page first shows it (once per request), not on redirects. */
+    /*
+     * A page reading the count gets the one read with the account, as the request began: no
+     * GET changes messages. A form post that renders a page counts again (once per request).
+     */
+    const safe = ctx.request.method() === 'GET' || ctx.request.method() === 'HEAD'
     let unread: Promise<number> | undefined
     ctx.view.share({
       resident: user,
-      unreadMessages: () => (unread ??= residentInbox.unreadCount(user.id)),
+      unreadMessages: () =>
+        (unread ??=
+          safe && typeof unreadMessages === 'number'
+            ? Promise.resolve(unreadMessages)
+            : residentInbox.unreadCount(user.id)),
     })
     return next()
   }

@@ -12,6 +12,8 @@ const SUBJECT_TYPE = { staff: 'staff_user', resident: 'resident' } as const
 type ActiveAccount<R extends Realm> = {
   user: (R extends 'staff' ? StaffUser : Resident) | null
   expired: boolean
+  /** Residents: unread messages when the request began. */
+  unreadMessages?: number | null
 }
 
 /* One look-up per realm and request, however many middleware and handlers ask. */
@@ -39,12 +41,12 @@ async function lookUp(ctx: HttpContext, realm: Realm): Promise<ActiveAccount<any
     guard.authenticationAttempted = true
     return { user: null, expired: false }
   }
-  const row = await sessionRegistry.accountRow(ctx, realm, Number(accountId))
-  if (!row) {
+  const found = await sessionRegistry.accountRow(ctx, realm, Number(accountId))
+  if (!found) {
     await guard.logout()
     return { user: null, expired: true }
   }
-  const user = accountFromRow(realm === 'staff' ? StaffUser : Resident, row)
+  const user = accountFromRow(realm === 'staff' ? StaffUser : Resident, found.account)
   if (!user.isActive) {
     await guard.logout()
     return { user: null, expired: false }
@@ -53,7 +55,7 @@ async function lookUp(ctx: HttpContext, realm: Realm): Promise<ActiveAccount<any
   guard.isAuthenticated = true
   guard.authenticationAttempted = true
   guard.isLoggedOut = false
-  return { user, expired: false }
+  return { user, expired: false, unreadMessages: found.unreadMessages }
 }
 
 /** After a sign-in or sign-out in this request, the next look-up reads the session afresh. */

@@ -41,7 +41,7 @@ export const sessionRegistry = {
     ctx: HttpContext,
     realm: Realm,
     accountId: number
-  ): Promise<Record<string, unknown> | null> {
+  ): Promise<{ account: Record<string, unknown>; unreadMessages: number | null } | null> {
     const id = ctx.session.get(sessionKey(realm)) as string | undefined
     if (!id) return null
     const found = await db
@@ -51,9 +51,22 @@ export const sessionRegistry = {
       .where('s.realm', realm)
       .where('s.account_id', accountId)
       .select('a.*', 's.created_ms as session_created_ms', 's.last_seen_ms as session_last_seen_ms')
+      /* Every resident page shows the unread count in its header: same query, no second trip. */
+      .if(realm === 'resident', (query) =>
+        query.select(
+          db.raw(
+            '(select count(*) from resident_messages m where m.resident_id = a.id and m.read_at is null) as session_unread_messages'
+          )
+        )
+      )
       .first()
     if (!found) return null
-    const { session_created_ms: createdMs, session_last_seen_ms: lastSeenMs, ...account } = found
+    const {
+      session_created_ms: createdMs,
+      session_last_seen_ms: lastSeenMs,
+      session_unread_messages: unread,
+      ...account
+    } = found
     const now = Date.now()
     const absolute =
       realm === 'staff' ? SESSION_LIMITS.staffAbsoluteMs : SESSION_LIMITS.residentAbsoluteMs
@@ -64,7 +77,7 @@ export const sessionRegistry = {
     if (now - Number(lastSeenMs) > TOUCH_EVERY_MS) {
       await db.from('auth_sessions').where('id', id).update({ last_seen_ms: now })
     }
-    return account
+    return { account, unreadMessages: unread === undefined ? null : Number(unread) }
   },
 
   async end(ctx: HttpContext, realm: Realm) {
