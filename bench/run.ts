@@ -339,7 +339,11 @@ const bareBefore = await loadBare(barePort)
 // 2. app cold start
 const appLog = join(LOG_DIR, 'server.log')
 const spawnedAt = performance.now()
-const app = spawnPinned([...PRODUCTION_NODE_FLAGS, 'bin/server.js'], {
+/* BENCH_CPU_PROF=<dir>: V8 CPU profile of the app over the whole run (see bench/profile_summary.ts). */
+const profileFlags = env.BENCH_CPU_PROF
+  ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, env.BENCH_CPU_PROF)}`]
+  : []
+const app = spawnPinned([...PRODUCTION_NODE_FLAGS, ...profileFlags, 'bin/server.js'], {
   cwd: BUILD_DIR,
   log: appLog,
 })

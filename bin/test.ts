@@ -1,3 +1,5 @@
+/* First: sets the terminal size before any CLI library measures it (see headless.ts). */
+import './headless.js'
 import { createServer } from 'node:net'
 import { prettyPrintError } from '@adonisjs/core'
 import { configure, processCLIArgs, run } from '@japa/runner'
