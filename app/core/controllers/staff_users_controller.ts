@@ -13,8 +13,10 @@ const roleOptions = STAFF_ROLES.map((role) => ({ value: role, label: ROLE_LABELS
 export default class StaffUsersController {
   async index({ view, bouncer, request }: HttpContext) {
     await bouncer.authorize('manageStaff')
+    /* Own keys only: `constructor` or `toString` in the query string are not columns. */
+    const requested = String(request.input('sort', ''))
     const sortKey = (
-      request.input('sort') in SORTABLE ? request.input('sort') : 'login'
+      Object.hasOwn(SORTABLE, requested) ? requested : 'login'
     ) as keyof typeof SORTABLE
     const dir = request.input('dir') === 'desc' ? 'desc' : 'asc'
     const page = Math.max(1, Number(request.input('page', 1)) || 1)

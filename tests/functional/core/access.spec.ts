@@ -252,6 +252,25 @@ test.group('Access / staff accounts', (group) => {
     await withOffice()
   })
 
+  test('names of built-in object keys as the sort parameter fall back to the default order', async ({
+    client,
+    assert,
+  }) => {
+    const admin = await StaffUser.findByOrFail('login', 'informatyk')
+    await makeStaff('adamski', ['clerk'])
+    await makeStaff('zielinska', ['clerk'])
+    for (const sort of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      const response = await client
+        .get(`/panel/admin/pracownicy?sort=${sort}&dir=desc`)
+        .signedIn('staff', admin)
+      response.assertStatus(200)
+      const text = response.text()
+      /* By login, descending: zielinska before adamski. */
+      assert.isAbove(text.indexOf('adamski'), 0, sort)
+      assert.isBelow(text.indexOf('zielinska'), text.indexOf('adamski'), sort)
+    }
+  })
+
   test('mass assignment: only name, e-mail, unit, roles and the active flag change', async ({
     client,
     assert,
