@@ -1,3 +1,4 @@
+import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
 import type { HttpContext } from '@adonisjs/core/http'
 import StaffUser from '#core/models/staff_user'
@@ -88,14 +89,17 @@ export class StaffLogin {
     const step = secret
       ? totp.verify(secret, code, user.totpLastStep === null ? null : Number(user.totpLastStep))
       : null
-    if (step === null) {
+    /*
+     * Check and use the code in one conditional update: of several requests sending the same
+     * code at the same moment, only the one whose update finds the older step gets in.
+     */
+    if (step === null || !(await claimTotpStep(user.id, step))) {
       const state = await totpThrottle.fail(user.login, this.#ip)
       await this.#audit('auth.totp_failed', user.id, user.login)
       return state.blocked ? 'throttled' : 'invalid'
     }
     await totpThrottle.succeed(user.login)
     user.totpLastStep = step
-    await user.save()
     await this.complete(user, 'totp')
     return 'ok'
   }
@@ -147,4 +151,14 @@ export class StaffLogin {
       details,
     })
   }
+}
+
+/** Records `step` as the last used TOTP step unless it (or a later one) was used already. */
+async function claimTotpStep(userId: number, step: number): Promise<boolean> {
+  const changed = await db
+    .from('staff_users')
+    .where('id', userId)
+    .where((query) => query.whereNull('totp_last_step').orWhere('totp_last_step', '<', step))
+    .update({ totp_last_step: step })
+  return Number(Array.isArray(changed) ? changed[0] : changed) === 1
 }

@@ -114,6 +114,43 @@ test.group('Staff login', (group) => {
     assert.equal(Number(failed.total), 1)
   })
 
+  test('one TOTP code sent from 20 sessions at the same moment signs in exactly one', async ({
+    client,
+    assert,
+  }) => {
+    await makeStaff('skarbnik', ['treasurer'], { totp: true })
+    const sessions = []
+    for (let i = 0; i < 20; i++) {
+      const passwordStep = await client
+        .post('/panel/logowanie')
+        .form({ login: 'skarbnik', password: PASSWORD })
+        .withCsrfToken()
+        .redirects(0)
+      passwordStep.assertHeader('location', '/panel/logowanie/kod')
+      sessions.push(passwordStep.session())
+    }
+    const code = currentCode()
+    const answers = await Promise.all(
+      sessions.map((session) =>
+        client
+          .post('/panel/logowanie/kod')
+          .form({ code })
+          .withSession(session)
+          .withCsrfToken()
+          .redirects(0)
+      )
+    )
+    const signedIn = answers.filter((answer) => answer.header('location') === '/panel')
+    assert.lengthOf(signedIn, 1)
+    const logins = await db
+      .from('audit_entries')
+      .where('action', 'auth.login')
+      .where('actor_label', 'skarbnik')
+      .count('* as total')
+      .first()
+    assert.equal(Number(logins.total), 1)
+  }).timeout(60_000)
+
   test('an administrator without TOTP must enrol before the first session', async ({ client }) => {
     await makeStaff('admin', ['admin'])
     const response = await client
