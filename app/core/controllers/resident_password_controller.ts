@@ -7,7 +7,9 @@ import {
 import { residentAccounts } from '#core/services/resident_accounts'
 import { accountTokens } from '#core/services/account_tokens'
 import { passwordChangeErrors, passwordProblem } from '#core/services/password_policy'
+import db from '@adonisjs/lucid/services/db'
 import auditLog from '#core/services/audit_log'
+import { sessionRegistry } from '#core/services/session_registry'
 
 export default class ResidentPasswordController {
   forgot({ view }: HttpContext) {
@@ -57,12 +59,16 @@ export default class ResidentPasswordController {
       ctx.session.flash('inputErrorsBag', errors)
       return ctx.response.redirect().toRoute('resident.password.edit')
     }
-    resident.password = data.password
-    await resident.save()
-    await auditLog.recordFromRequest(ctx, {
-      action: 'auth.password_changed',
-      subjectType: 'resident',
-      subjectId: resident.id,
+    await db.transaction(async (trx) => {
+      resident.useTransaction(trx)
+      resident.password = data.password
+      await resident.save()
+      await auditLog.recordFromRequest(
+        ctx,
+        { action: 'auth.password_changed', subjectType: 'resident', subjectId: resident.id },
+        trx
+      )
+      await sessionRegistry.endOthers(ctx, 'resident', resident.id, trx)
     })
     ctx.session.regenerate()
     ctx.session.flash('notification', { type: 'success', message: 'Hasło zostało zmienione.' })

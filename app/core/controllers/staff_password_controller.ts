@@ -4,6 +4,7 @@ import db from '@adonisjs/lucid/services/db'
 import { changePasswordValidator } from '#core/validators/auth_validators'
 import { passwordChangeErrors } from '#core/services/password_policy'
 import auditLog from '#core/services/audit_log'
+import { sessionRegistry } from '#core/services/session_registry'
 
 export default class StaffPasswordController {
   edit({ view }: HttpContext) {
@@ -27,6 +28,7 @@ export default class StaffPasswordController {
         { action: 'auth.password_changed', subjectType: 'staff_user', subjectId: user.id },
         trx
       )
+      await sessionRegistry.endOthers(ctx, 'staff', user.id, trx)
     })
     ctx.session.regenerate()
     ctx.session.flash('notification', { type: 'success', message: 'Hasło zostało zmienione.' })

@@ -6,6 +6,7 @@ import Resident from '#core/models/resident'
 import outbox from '#core/services/outbox'
 import auditLog, { type AuditActor } from '#core/services/audit_log'
 import { accountTokens } from '#core/services/account_tokens'
+import { sessionRegistry } from '#core/services/session_registry'
 import officeProfileService from '#core/services/office_profile_service'
 
 const VERIFY_TTL_MIN = 48 * 60
@@ -160,6 +161,8 @@ export const residentAccounts = {
         },
         trx
       )
+      /* Whoever signed in with the old password is out. */
+      await sessionRegistry.endAll('resident', resident.id, trx)
       return resident
     })
   },

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import db from '@adonisjs/lucid/services/db'
 import type { HttpContext } from '@adonisjs/core/http'
+import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import { SESSION_LIMITS } from '#core/services/session_limits'
 
 export type Realm = 'staff' | 'resident'
@@ -86,9 +87,27 @@ export const sessionRegistry = {
     ctx.session.forget(sessionKey(realm))
   },
 
-  /** Ends every session of an account (disabled, second factor reset). */
-  async endAll(realm: Realm, accountId: number) {
-    await db.from('auth_sessions').where({ realm, account_id: accountId }).delete()
+  /** Ends every session of an account (disabled, second factor reset, password reset by e-mail). */
+  async endAll(realm: Realm, accountId: number, client: QueryClientContract = db.connection()) {
+    await client.from('auth_sessions').where({ realm, account_id: accountId }).delete()
+  },
+
+  /**
+   * Ends every session of the account but this request's (a password changed here): whoever
+   * else holds the old password's session is out on their next request.
+   */
+  async endOthers(
+    ctx: HttpContext,
+    realm: Realm,
+    accountId: number,
+    client: QueryClientContract = db.connection()
+  ) {
+    const current = ctx.session.get(sessionKey(realm)) as string | undefined
+    await client
+      .from('auth_sessions')
+      .where({ realm, account_id: accountId })
+      .if(current, (query) => query.whereNot('id', current!))
+      .delete()
   },
 
   async prune(now = Date.now()) {

@@ -1,6 +1,7 @@
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
+import { accountTokens } from '#core/services/account_tokens'
 import {
   CookieBrowser,
   PASSWORD,
@@ -115,5 +116,67 @@ test.group('Signed-in accounts / one look-up per request, never another person�
     const after = await browser.get('/konto')
     assert.equal(after.status, 302)
     assert.equal(after.location, '/konto/logowanie')
+  })
+
+  test('a changed password ends the other sessions of a resident; this one continues', async ({
+    assert,
+  }) => {
+    await makeResident('maria.lis@testowa.localhost')
+    const here = await signInResident('maria.lis@testowa.localhost')
+    const elsewhere = await signInResident('maria.lis@testowa.localhost')
+    const changed = await here.submit('/konto/haslo', '/konto/haslo', {
+      current_password: PASSWORD,
+      password: 'nowe hasło nad Odrą 2026',
+      password_confirmation: 'nowe hasło nad Odrą 2026',
+    })
+    assert.equal(changed.location, '/konto')
+    assert.equal(await here.status('/konto'), 200)
+    const other = await elsewhere.get('/konto')
+    assert.equal(other.status, 302)
+    assert.equal(other.location, '/konto/logowanie')
+  })
+
+  test('a password reset from the e-mail link ends every session of the resident', async ({
+    assert,
+  }) => {
+    const resident = await makeResident('tomasz.bak@testowa.localhost')
+    const signedIn = await signInResident('tomasz.bak@testowa.localhost')
+    const token = await accountTokens.issue('password_reset', 'resident', resident.id, 60)
+    const visitor = new CookieBrowser()
+    const reset = await visitor.submit(`/konto/nowe-haslo/${token}`, `/konto/nowe-haslo/${token}`, {
+      password: 'nowe hasło nad Odrą 2026',
+      password_confirmation: 'nowe hasło nad Odrą 2026',
+    })
+    assert.equal(reset.location, '/konto/logowanie')
+    const before = await signedIn.get('/konto')
+    assert.equal(before.status, 302)
+    assert.equal(before.location, '/konto/logowanie')
+  })
+
+  test('a clerk changing the password ends their other sessions; this one continues', async ({
+    assert,
+  }) => {
+    await makeStaff('kadry', ['clerk'])
+    const signIn = async () => {
+      const browser = new CookieBrowser()
+      const answer = await browser.submit('/panel/logowanie', '/panel/logowanie', {
+        login: 'kadry',
+        password: PASSWORD,
+      })
+      assert.equal(answer.location, '/panel')
+      return browser
+    }
+    const here = await signIn()
+    const elsewhere = await signIn()
+    const changed = await here.submit('/panel/haslo', '/panel/haslo', {
+      current_password: PASSWORD,
+      password: 'nowe hasło nad Odrą 2026',
+      password_confirmation: 'nowe hasło nad Odrą 2026',
+    })
+    assert.equal(changed.location, '/panel')
+    assert.equal(await here.status('/panel'), 200)
+    const other = await elsewhere.get('/panel')
+    assert.equal(other.status, 302)
+    assert.equal(other.location, '/panel/logowanie')
   })
 })
