@@ -4,5 +4,7 @@
  */
 import { backgroundTasks } from '#core/services/background_tasks'
 import { arrearsTask } from '#fees/services/arrears_task'
+import { importTask } from '#fees/services/import_task'
 
 backgroundTasks.register(arrearsTask)
+backgroundTasks.register(importTask)

@@ -23,11 +23,24 @@ async function upload(
   return request.withCsrfToken().signedIn('staff', user).redirects(0)
 }
 
-function importIdFrom(response: any): number {
+/**
+ * Follows the upload to its task page (the sync queue of the tests has run the
+ * task by then) and returns the import its report link leads to.
+ */
+async function importIdFrom(client: any, user: any, response: any): Promise<number> {
   response.assertStatus(302)
-  const match = /^\/panel\/podatki\/import\/(\d+)$/.exec(response.header('location'))
-  if (!match) throw new Error(`unexpected redirect ${response.header('location')}`)
+  const location = response.header('location')
+  if (!/^\/panel\/zadania\/\d+$/.test(location)) throw new Error(`unexpected redirect ${location}`)
+  const page = await client.get(location).signedIn('staff', user)
+  page.assertStatus(200)
+  const match = /href="\/panel\/podatki\/import\/(\d+)"/.exec(page.text())
+  if (!match) throw new Error(`no report on the task page: ${page.text()}`)
   return Number(match[1])
+}
+
+/** Uploads a file and returns the import the task made of it. */
+async function imported(...args: Parameters<typeof upload>) {
+  return importIdFrom(args[0], args[1], await upload(...args))
 }
 
 async function countOf(table: string) {
@@ -42,7 +55,7 @@ async function storedReport(id: number) {
 
 /** Uploads a file and reads back the report the import stored. */
 async function uploadedReport(...args: Parameters<typeof upload>) {
-  return storedReport(importIdFrom(await upload(...args)))
+  return storedReport(await imported(...args))
 }
 
 /** A scratch folder for a doctored copy of a fixture, removed however the test ends. */
@@ -67,7 +80,7 @@ test.group('Fees / CSV import', (group) => {
     assert,
   }) => {
     const clerk = await financeClerk('podatki')
-    const id = importIdFrom(await upload(client, clerk, `${FIXTURES}/podatnicy.csv`))
+    const id = await imported(client, clerk, `${FIXTURES}/podatnicy.csv`)
     const rows = await db.from('fees_taxpayers').whereNotNull('external_id').orderBy('external_id')
     assert.deepEqual(
       rows.map((row) => [row.external_id, row.kind, row.name, row.postal_code]),
@@ -114,7 +127,7 @@ test.group('Fees / CSV import', (group) => {
 
   test('a Windows-1250 file gives the same Polish names', async ({ client, assert }) => {
     const clerk = await financeClerk('podatki')
-    const id = importIdFrom(await upload(client, clerk, `${FIXTURES}/podatnicy-cp1250.csv`))
+    const id = await imported(client, clerk, `${FIXTURES}/podatnicy-cp1250.csv`)
     const { row } = await storedReport(id)
     assert.equal(row.encoding, 'Windows-1250')
     const names = await db.from('fees_taxpayers').whereNotNull('external_id').orderBy('name')
@@ -129,7 +142,7 @@ test.group('Fees / CSV import', (group) => {
     assert,
   }) => {
     const clerk = await financeClerk('podatki')
-    const id = importIdFrom(await upload(client, clerk, `${FIXTURES}/podatnicy-bledy.csv`))
+    const id = await imported(client, clerk, `${FIXTURES}/podatnicy-bledy.csv`)
     const count = await db.from('fees_taxpayers').count('* as total').firstOrFail()
     assert.equal(Number(count.total), 0)
     assert.equal(await countOf('fees_tax_objects'), 0)
@@ -149,9 +162,9 @@ test.group('Fees / CSV import', (group) => {
 
   test('with "skip invalid rows" only the valid rows are imported', async ({ client, assert }) => {
     const clerk = await financeClerk('podatki')
-    const id = importIdFrom(
-      await upload(client, clerk, `${FIXTURES}/podatnicy-bledy.csv`, { pominBledne: '1' })
-    )
+    const id = await imported(client, clerk, `${FIXTURES}/podatnicy-bledy.csv`, {
+      pominBledne: '1',
+    })
     const names = await db.from('fees_taxpayers').select('external_id')
     assert.deepEqual(
       names.map((row) => row.external_id),
@@ -169,8 +182,8 @@ test.group('Fees / CSV import', (group) => {
     assert,
   }) => {
     const clerk = await financeClerk('podatki')
-    importIdFrom(await upload(client, clerk, `${FIXTURES}/podatnicy.csv`))
-    const again = importIdFrom(await upload(client, clerk, `${FIXTURES}/podatnicy.csv`))
+    await imported(client, clerk, `${FIXTURES}/podatnicy.csv`)
+    const again = await imported(client, clerk, `${FIXTURES}/podatnicy.csv`)
     const { report: second } = await storedReport(again)
     assert.deepEqual([second.created, second.updated, second.unchanged], [0, 0, 3])
     assert.equal(await countOf('fees_taxpayers'), 3)
@@ -199,7 +212,7 @@ test.group('Fees / CSV import', (group) => {
     assert,
   }) => {
     const clerk = await financeClerk('podatki')
-    const id = importIdFrom(await upload(client, clerk, `${FIXTURES}/wspolwlasnosc.csv`))
+    const id = await imported(client, clerk, `${FIXTURES}/wspolwlasnosc.csv`)
     const { report } = await storedReport(id)
     assert.deepEqual([report.written, report.created, report.issues.length], [true, 3, 0])
     const joint = await db.from('fees_taxpayers').where('external_id', 'W-0101').firstOrFail()
@@ -257,7 +270,7 @@ test.group('Fees / CSV import', (group) => {
     assert,
   }) => {
     const clerk = await financeClerk('podatki')
-    importIdFrom(await upload(client, clerk, `${FIXTURES}/podatnicy.csv`))
+    await imported(client, clerk, `${FIXTURES}/podatnicy.csv`)
     const first = await uploadedReport(client, clerk, `${FIXTURES}/wplaty.csv`, {
       rodzaj: 'payments',
     })
