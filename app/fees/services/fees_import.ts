@@ -1,8 +1,5 @@
 import db from '@adonisjs/lucid/services/db'
-import type {
-  QueryClientContract,
-  TransactionClientContract,
-} from '@adonisjs/lucid/types/database'
+import type { QueryClientContract, TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { parseIsoDate } from '#core/services/calendar'
 import { checkNip, checkPesel, checkPostalCode, checkRegon } from '#core/services/identifiers'
 import { parseMoney, MoneyFormatError } from '#core/services/money'
