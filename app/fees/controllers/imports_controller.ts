@@ -4,6 +4,7 @@ import { actorFrom } from '#core/services/audit_log'
 import { backgroundTasks } from '#core/services/background_tasks'
 import {
   IMPORT_MAX_BYTES,
+  EMPTY_FILE_MESSAGE,
   ImportFileError,
   checkImportUpload,
   findImport,
@@ -41,6 +42,9 @@ export default class ImportsController {
     if (!(kind in KIND_LABELS))
       return backWithFieldError(ctx, 'rodzaj', 'Wybierz, co zawiera plik.')
     const file = request.file('plik', { size: IMPORT_MAX_BYTES, extnames: ['csv', 'txt'] })
+    /* A chosen file with nothing in it (an unchosen one has no name). */
+    if (file?.clientName && file.size === 0)
+      return backWithFieldError(ctx, 'plik', EMPTY_FILE_MESSAGE)
     if (!file || !file.tmpPath) {
       if (file?.errors.some((error) => error.type === 'size')) return this.#tooLarge(ctx)
       return backWithFieldError(ctx, 'plik', 'Wybierz plik CSV do zaimportowania.')

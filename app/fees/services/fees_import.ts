@@ -53,6 +53,8 @@ export interface CsvRow {
 
 export class ImportFileError extends Error {}
 
+export const EMPTY_FILE_MESSAGE =
+  'Wybrany plik CSV jest pusty. Wybierz plik z nagłówkiem i wierszami danych.'
 const NOT_CSV = 'To nie jest plik tekstowy CSV. Zapisz dane jako CSV (rozdzielany średnikami).'
 
 /** Largest file the import accepts (a register of a few thousand taxpayers is well below it). */
@@ -772,10 +774,7 @@ export function checkImportUpload(kind: ImportKind, bytes: Uint8Array): ImportEn
   const { text, encoding } = decodeCsv(bytes)
   const firstLine = /^[^\S\r\n]*\S[^\r\n]*/m.exec(text)
   const header = firstLine ? parseCsv(firstLine[0]).rows : []
-  if (header.length === 0)
-    throw new ImportFileError(
-      'Wybrany plik CSV jest pusty. Wybierz plik z nagłówkiem i wierszami danych.'
-    )
+  if (header.length === 0) throw new ImportFileError(EMPTY_FILE_MESSAGE)
   const problems = tableOf(kind, header).issues.map((issue) => issue.message)
   if (problems.length)
     throw new ImportFileError(

@@ -1,11 +1,13 @@
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { makeStaff, resetSharedState, withOffice } from '#tests/helpers'
 import { financeClerk } from '#tests/fees_fixtures'
+import ratuszConfig from '#config/ratusz'
+import { importFeesFile } from '#fees/services/fees_import'
 
 const FIXTURES = 'tests/fixtures/fees'
 
@@ -41,6 +43,11 @@ async function importIdFrom(client: any, user: any, response: any): Promise<numb
 /** Uploads a file and returns the import the task made of it. */
 async function imported(...args: Parameters<typeof upload>) {
   return importIdFrom(args[0], args[1], await upload(...args))
+}
+
+/** Uploaded files still kept for import tasks (each task removes its own). */
+async function uploadsLeft() {
+  return readdir(join(ratuszConfig.dataDir, 'uploads')).catch(() => [])
 }
 
 async function countOf(table: string) {
@@ -340,4 +347,106 @@ test.group('Fees / CSV import', (group) => {
     const secret = await client.get('/panel/podatki/import').signedIn('staff', admin)
     secret.assertStatus(403)
   })
+  test('the task page shows the figures, links the report and offers it as CSV; the upload is gone', async ({
+    client,
+    assert,
+  }) => {
+    const clerk = await financeClerk('podatki')
+    const response = await upload(client, clerk, `${FIXTURES}/podatnicy-bledy.csv`, {
+      pominBledne: '1',
+    })
+    const taskPath = response.header('location')
+    const id = await importIdFrom(client, clerk, response)
+    const { report } = await storedReport(id)
+    const page = await client.get(taskPath).signedIn('staff', clerk)
+    const text = page.text()
+    assert.include(text, 'Import pliku podatnicy-bledy.csv')
+    assert.include(text, 'Zapisano poprawne wiersze.')
+    assert.include(text, `<dt>Odrzucone wiersze</dt><dd>${report.rowsRejected}</dd>`)
+    const csv = await client.get(`${taskPath}/pobierz`).signedIn('staff', clerk)
+    csv.assertStatus(200)
+    assert.match(csv.header('content-disposition') ?? '', new RegExp(`raport-importu-${id}\\.csv`))
+    const lines = csv
+      .text()
+      .replace(/^\ufeff/, '')
+      .trim()
+      .split('\r\n')
+    assert.equal(lines[0], 'wiersz;pole;komunikat')
+    assert.lengthOf(lines, report.issues.length + 1)
+    assert.deepEqual(await uploadsLeft(), [])
+  })
+
+  test('an empty file or a wrong header is refused at once, naming the file field', async ({
+    client,
+    assert,
+  }) => {
+    const clerk = await financeClerk('podatki')
+    await inTempDir(async (dir) => {
+      for (const [name, content, expected] of [
+        ['pusty.csv', '', 'Wybrany plik CSV jest pusty.'],
+        ['puste-wiersze.csv', '\r\n  \r\n', 'Wybrany plik CSV jest pusty.'],
+        [
+          'naglowek.csv',
+          'ident;rodzaj;nazwa\nA-1;osoba;Nowak Jan\n',
+          'Nagłówek pliku CSV jest błędny',
+        ],
+      ]) {
+        await writeFile(join(dir, name), content)
+        const response = await upload(client, clerk, join(dir, name))
+        response.assertStatus(302)
+        assert.notMatch(response.header('location'), /zadania/)
+        const errors = response.flashMessages().inputErrorsBag
+        assert.include(errors?.plik?.[0] ?? '', expected, name)
+      }
+    })
+    assert.equal(await countOf('background_tasks'), 0)
+    assert.equal(await countOf('fees_imports'), 0)
+    assert.deepEqual(await uploadsLeft(), [])
+  })
+
+  test('a file that fails in the task (unclosed quote) says why and is removed too', async ({
+    client,
+    assert,
+  }) => {
+    const clerk = await financeClerk('podatki')
+    await inTempDir(async (dir) => {
+      await writeFile(
+        join(dir, 'cudzyslow.csv'),
+        'external_id;kind;name\nA-1;osoba;Nowak Jan\nA-2;osoba;"Kowalska Anna\n'
+      )
+      const response = await upload(client, clerk, join(dir, 'cudzyslow.csv'))
+      response.assertStatus(302)
+      const page = await client.get(response.header('location')).signedIn('staff', clerk)
+      assert.include(page.text(), 'data-task-status="failed"')
+      assert.include(page.text(), 'Niezamknięty cudzysłów w wierszu 3.')
+    })
+    assert.equal(await countOf('fees_taxpayers'), 0)
+    assert.deepEqual(await uploadsLeft(), [])
+  })
+
+  test('rows are written 500 to a transaction, with progress after each batch', async ({
+    assert,
+  }) => {
+    const lines = ['external_id;kind;name']
+    for (let n = 1; n <= 1200; n++) lines.push(`M-${n};osoba;Mieszkaniec ${n}`)
+    const progress: [number, number][] = []
+    const { report } = await importFeesFile({
+      kind: 'taxpayers',
+      bytes: Buffer.from(lines.join('\n')),
+      fileName: 'duzy.csv',
+      skipInvalid: false,
+      staffId: null,
+      onProgress: async (done, total) => {
+        progress.push([done, total])
+      },
+    })
+    assert.deepEqual(progress, [
+      [0, 1200],
+      [500, 1200],
+      [1000, 1200],
+      [1200, 1200],
+    ])
+    assert.deepEqual([report.rowsImported, report.created, report.issues.length], [1200, 1200, 0])
+    assert.equal(await countOf('fees_taxpayers'), 1200)
+  }).timeout(60_000)
 })
