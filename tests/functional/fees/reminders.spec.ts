@@ -32,6 +32,8 @@ import { backgroundTasks } from '#core/services/background_tasks'
 import { REMINDERS_ISSUE_TASK } from '#fees/services/reminders_task'
 
 const AS_OF = '2026-06-20'
+/* The form as the clerk fills it in: reminders for installments more than 40 days late. */
+const CRITERIA_40 = { 'na-dzien': AS_OF, 'dni': '40', 'kwota': '' }
 
 /**
  * Zofia owes every installment of her 2026 decision (1: due 16 March, 96 days
@@ -281,11 +283,7 @@ test.group('Fees / reminder pages', (group) => {
     assert.equal(form.header('cache-control'), 'no-store')
 
     /* The form starts a preview task (the sync queue of the tests runs it at once). */
-    const started = await staffPost(client, clerk, '/panel/podatki/upomnienia/podglad', {
-      'na-dzien': AS_OF,
-      'dni': '40',
-      'kwota': '',
-    })
+    const started = await staffPost(client, clerk, '/panel/podatki/upomnienia/podglad', CRITERIA_40)
     const previewTask = await finishedTask(client, clerk, started)
     assert.include(previewTask.text(), 'Podatnicy do upomnienia')
     const previewLink = /href="(\/panel\/podatki\/upomnienia\/podglad\/\d+)"/.exec(
@@ -313,22 +311,14 @@ test.group('Fees / reminder pages', (group) => {
     assert.include(form2.text(), 'Podaj liczbę dni zwłoki')
     assert.include(form2.text(), 'href="#f-na-dzien"')
 
-    const issued = await staffPost(client, clerk, '/panel/podatki/upomnienia', {
-      'na-dzien': AS_OF,
-      'dni': '40',
-      'kwota': '',
-    })
+    const issued = await staffPost(client, clerk, '/panel/podatki/upomnienia', CRITERIA_40)
     const issueTask = await finishedTask(client, clerk, issued)
     assert.include(issueTask.text(), 'Wystawione upomnienia')
     assert.include(issueTask.text(), 'href="/panel/podatki/upomnienia/partie/20260620-40"')
     const reminder = await db.from('fees_reminders').firstOrFail()
     assert.equal(Number(reminder.taxpayer_id), debtor.taxpayer.id)
 
-    const twice = await staffPost(client, clerk, '/panel/podatki/upomnienia', {
-      'na-dzien': AS_OF,
-      'dni': '40',
-      'kwota': '',
-    })
+    const twice = await staffPost(client, clerk, '/panel/podatki/upomnienia', CRITERIA_40)
     const twiceTask = await finishedTask(client, clerk, twice)
     assert.include(twiceTask.text(), 'Nie wystawiono nowych upomnień')
     assert.equal(await count('fees_reminders'), 1)
