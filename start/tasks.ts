@@ -4,5 +4,10 @@
  */
 import { backgroundTasks } from '#core/services/background_tasks'
 import { arrearsTask } from '#fees/services/arrears_task'
+import { importTask } from '#fees/services/import_task'
+import { remindersIssueTask, remindersPreviewTask } from '#fees/services/reminders_task'
 
 backgroundTasks.register(arrearsTask)
+backgroundTasks.register(importTask)
+backgroundTasks.register(remindersPreviewTask)
+backgroundTasks.register(remindersIssueTask)

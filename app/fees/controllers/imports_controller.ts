@@ -1,22 +1,30 @@
-import { readFile } from 'node:fs/promises'
+import { readFile, rm } from 'node:fs/promises'
 import type { HttpContext } from '@adonisjs/core/http'
-import auditLog from '#core/services/audit_log'
+import { actorFrom } from '#core/services/audit_log'
+import { backgroundTasks } from '#core/services/background_tasks'
 import {
   IMPORT_MAX_BYTES,
+  EMPTY_FILE_MESSAGE,
   ImportFileError,
+  checkImportUpload,
   findImport,
-  importFeesFile,
   recentImports,
+  type ImportEncoding,
   type ImportKind,
 } from '#fees/services/fees_import'
+import {
+  IMPORT_KIND_LABELS as KIND_LABELS,
+  IMPORT_TASK,
+  keepUpload,
+  uploadPath,
+  type ImportTaskParams,
+} from '#fees/services/import_task'
 import { backWithFieldError, idParam, notFound } from '#fees/controllers/clerk_support'
 
-const KIND_LABELS: Record<ImportKind, string> = {
-  taxpayers: 'Podatnicy i przedmioty opodatkowania',
-  payments: 'Wpłaty i salda otwarcia',
-}
-
-/** Import of CSV files from the previous system, with a row-by-row report. */
+/**
+ * Import of CSV files from the previous system, with a row-by-row report. The
+ * request checks the upload and starts a background task that imports it.
+ */
 export default class ImportsController {
   async create({ view, bouncer }: HttpContext) {
     await bouncer.authorize('viewTaxes')
@@ -34,6 +42,9 @@ export default class ImportsController {
     if (!(kind in KIND_LABELS))
       return backWithFieldError(ctx, 'rodzaj', 'Wybierz, co zawiera plik.')
     const file = request.file('plik', { size: IMPORT_MAX_BYTES, extnames: ['csv', 'txt'] })
+    /* A chosen file with nothing in it (an unchosen one has no name). */
+    if (file?.clientName && file.size === 0)
+      return backWithFieldError(ctx, 'plik', EMPTY_FILE_MESSAGE)
     if (!file || !file.tmpPath) {
       if (file?.errors.some((error) => error.type === 'size')) return this.#tooLarge(ctx)
       return backWithFieldError(ctx, 'plik', 'Wybierz plik CSV do zaimportowania.')
@@ -41,29 +52,30 @@ export default class ImportsController {
     if (file.errors.some((error) => error.type === 'size')) return this.#tooLarge(ctx)
     if (file.hasErrors)
       return backWithFieldError(ctx, 'plik', 'Dozwolone są tylko pliki CSV (.csv lub .txt).')
+    const bytes = await readFile(file.tmpPath)
+    let encoding: ImportEncoding
     try {
-      const { id, report } = await importFeesFile({
-        kind,
-        bytes: await readFile(file.tmpPath),
-        fileName: file.clientName,
-        skipInvalid: request.input('pominBledne') === '1',
-        staffId: ctx.auth.use('staff').user?.id ?? null,
-      })
-      await auditLog.recordFromRequest(ctx, {
-        action: 'fees.imported',
-        subjectType: 'fees_import',
-        subjectId: id,
-        details: {
-          kind,
-          rows: report.rowsTotal,
-          imported: report.rowsImported,
-          rejected: report.rowsRejected,
-          written: report.written,
-        },
-      })
-      return response.redirect().toRoute('fees.imports.show', { id })
+      encoding = checkImportUpload(kind, bytes)
     } catch (error) {
       if (error instanceof ImportFileError) return backWithFieldError(ctx, 'plik', error.message)
+      throw error
+    }
+    const params: ImportTaskParams = {
+      kind,
+      file: await keepUpload(bytes),
+      fileName: file.clientName.slice(0, 200),
+      encoding,
+      skipInvalid: request.input('pominBledne') === '1',
+      actor: actorFrom(ctx),
+      ip: request.ip(),
+    }
+    try {
+      const id = await backgroundTasks.start(IMPORT_TASK, ctx.auth.use('staff').user!.id, {
+        ...params,
+      })
+      return response.redirect().toRoute('staff.tasks.show', { id })
+    } catch (error) {
+      await rm(uploadPath(params.file)!, { force: true })
       throw error
     }
   }

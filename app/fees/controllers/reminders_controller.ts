@@ -1,26 +1,29 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { Exception } from '@adonisjs/core/exceptions'
-import auditLog from '#core/services/audit_log'
+import auditLog, { actorFrom } from '#core/services/audit_log'
+import { backgroundTasks } from '#core/services/background_tasks'
+import { visibleTask } from '#core/services/background_task_access'
 import { parseIsoDate, todayInWarsaw } from '#core/services/calendar'
 import { MoneyFormatError, parseMoney } from '#core/services/money'
 import { csvAmount, toCsv } from '#fees/services/reports'
 import {
-  ReminderError,
   ReminderNotFoundError,
   batchReminders,
   isBatchId,
-  issueReminders,
   markBatchPosted,
   recentBatches,
   reminderPdf,
-  remindersPreview,
   type ReminderCriteria,
 } from '#fees/services/reminders'
+import {
+  REMINDERS_ISSUE_TASK,
+  REMINDERS_PREVIEW_TASK,
+  previewOfTask,
+  type RemindersPreviewParams,
+} from '#fees/services/reminders_task'
 import { sendPdf } from '#fees/controllers/pdf_response'
 
 const DEFAULT_MIN_DAYS = '30'
-/* Form field of each criterion (the error summary links to the field by this name). */
-const FIELD_OF: Record<string, string> = { asOf: 'na-dzien', minDays: 'dni', minArrears: 'kwota' }
 
 const notFound = () => new Exception('Not found', { status: 404, code: 'E_NOT_FOUND' })
 
@@ -69,72 +72,82 @@ function batchParam(value: unknown): string {
   return batch
 }
 
+/**
+ * Reminders: the preview (every ledger replayed) and the issue (a letter per
+ * taxpayer) run as background tasks; the clerk follows them on the task page,
+ * which leads to the list on screen and then to the batch for posting.
+ */
 export default class RemindersController {
-  /** The form; with criteria in the address also the preview of who would be reminded. */
-  async index({ view, bouncer, request }: HttpContext) {
+  /** The criteria form, the clerk's recent previews and the recent batches. */
+  async index({ view, bouncer, request, auth }: HttpContext) {
     await bouncer.authorize('viewTaxes')
-    const query = request.qs()
-    const values = formValues(query)
-    let errors: Record<string, string> = {}
-    let preview = null
-    if (query['na-dzien'] !== undefined) {
-      const parsed = criteriaOf(values)
-      errors = parsed.errors
-      if (parsed.criteria) {
-        try {
-          preview = await remindersPreview(parsed.criteria)
-        } catch (error) {
-          if (!(error instanceof ReminderError)) throw error
-          errors[FIELD_OF[error.field] ?? 'na-dzien'] = error.message
-        }
-      }
-    }
+    const tasks = await backgroundTasks.recent(auth.use('staff').user!.id, {
+      kinds: [REMINDERS_PREVIEW_TASK, REMINDERS_ISSUE_TASK],
+      limit: 10,
+    })
     return view.render('fees/reminders/index', {
-      values,
-      errors,
+      values: formValues(request.qs()),
+      errors: {},
+      preview: null,
+      tasks: tasks.map((task) => ({
+        ...task,
+        title: backgroundTasks.kindOf(task)!.title(task.params),
+      })),
+      batches: await recentBatches(),
+    })
+  }
+
+  async startPreview(ctx: HttpContext) {
+    await ctx.bouncer.authorize('viewTaxes')
+    return this.#start(ctx, REMINDERS_PREVIEW_TASK, {})
+  }
+
+  /** The list of a finished preview, with the button that issues the reminders. */
+  async previewResult(ctx: HttpContext) {
+    const { view, bouncer } = ctx
+    await bouncer.authorize('viewTaxes')
+    const task = await visibleTask(ctx, ctx.params.id)
+    if (task.kind !== REMINDERS_PREVIEW_TASK) throw notFound()
+    const preview = await previewOfTask(task)
+    if (!preview) return ctx.response.redirect().toRoute('staff.tasks.show', { id: task.id })
+    const params = task.params as RemindersPreviewParams
+    return view.render('fees/reminders/index', {
+      values: {
+        'na-dzien': params.asOf,
+        'dni': String(params.minDaysOverdue),
+        'kwota': params.minArrearsText,
+      },
+      errors: {},
       preview,
+      previewTask: task,
+      tasks: [],
       batches: await recentBatches(),
     })
   }
 
   async issue(ctx: HttpContext) {
-    const { bouncer, request, response, session, auth } = ctx
-    await bouncer.authorize('manageTaxes')
+    await ctx.bouncer.authorize('manageTaxes')
+    return this.#start(ctx, REMINDERS_ISSUE_TASK, {
+      actor: actorFrom(ctx),
+      ip: ctx.request.ip(),
+    })
+  }
+
+  /** Checks the criteria and starts the task, or goes back to the form with the errors. */
+  async #start(ctx: HttpContext, kind: string, extra: Record<string, unknown>) {
+    const { request, response, session, auth } = ctx
     const values = formValues(request.only(['na-dzien', 'dni', 'kwota']))
-    const back = `/panel/podatki/upomnienia?${new URLSearchParams({ ...values })}`
     const { criteria, errors } = criteriaOf(values)
     if (!criteria) {
       session.flash('inputErrorsBag', errors)
-      return response.redirect(back)
+      return response.redirect(`/panel/podatki/upomnienia?${new URLSearchParams({ ...values })}`)
     }
-    let result
-    try {
-      result = await issueReminders({ ...criteria, staffId: auth.use('staff').user?.id ?? null })
-    } catch (error) {
-      if (!(error instanceof ReminderError)) throw error
-      session.flash('inputErrorsBag', { [FIELD_OF[error.field] ?? 'na-dzien']: error.message })
-      return response.redirect(back)
-    }
-    await auditLog.recordFromRequest(ctx, {
-      action: 'fees.reminders_issued',
-      subjectType: 'fees_reminder_batch',
-      subjectId: result.batch,
-      details: { created: result.createdIds.length, skipped: result.skipped },
+    const id = await backgroundTasks.start(kind, auth.use('staff').user!.id, {
+      ...criteria,
+      minArrearsText: values.kwota,
+      ...extra,
     })
-    const created = result.createdIds.length
-    if (created === 0) {
-      session.flash('notification', {
-        type: 'info',
-        message:
-          'Nie wystawiono nowych upomnień: wszystkie zaległości spełniające kryteria zostały już objęte upomnieniami.',
-      })
-      return response.redirect(back)
-    }
-    session.flash('notification', {
-      type: 'success',
-      message: `Wystawiono upomnienia: ${created}. Wydrukuj je i przekaż do wysyłki według zestawienia poniżej.`,
-    })
-    return response.redirect().toRoute('fees.reminders.batch', { id: result.batch })
+    return response.redirect().toRoute('staff.tasks.show', { id })
   }
 
   /** The batch with the list for posting. */

@@ -8,6 +8,11 @@ router
   .group(() => {
     router.get('/', [RemindersController, 'index']).as('fees.reminders.index')
     router.post('/', [RemindersController, 'issue']).as('fees.reminders.issue')
+    router.post('/podglad', [RemindersController, 'startPreview']).as('fees.reminders.preview')
+    router
+      .get('/podglad/:id', [RemindersController, 'previewResult'])
+      .as('fees.reminders.preview_result')
+      .where('id', router.matchers.number())
     router.get('/partie/:id', [RemindersController, 'batch']).as('fees.reminders.batch')
     router.get('/partie/:id/csv', [RemindersController, 'batchCsv']).as('fees.reminders.csv')
     router

@@ -1,5 +1,5 @@
 import db from '@adonisjs/lucid/services/db'
-import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import type { QueryClientContract, TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { parseIsoDate } from '#core/services/calendar'
 import { checkNip, checkPesel, checkPostalCode, checkRegon } from '#core/services/identifiers'
 import { parseMoney, MoneyFormatError } from '#core/services/money'
@@ -12,10 +12,12 @@ import { bookings } from '#fees/services/bookings'
 
 /*
  * CSV import of the register from the previous system (docs/import-fees.md):
- * taxpayers with their objects, and payments / opening balances. A file is
- * decoded, parsed, every row validated; nothing is written while any row is
- * invalid unless the clerk asks to skip those rows; everything else happens in
- * one transaction and the row-by-row report is kept in fees_imports.
+ * taxpayers with their objects, and payments / opening balances. The request
+ * checks the upload (checkImportUpload) and a background task imports it: the
+ * file is decoded, parsed, every row validated against the file and the
+ * register; nothing is written while any row is invalid unless the clerk asks
+ * to skip those rows; the rest is written in small transactions and the
+ * row-by-row report is kept in fees_imports.
  */
 
 export type ImportKind = 'taxpayers' | 'payments'
@@ -50,6 +52,10 @@ export interface CsvRow {
 }
 
 export class ImportFileError extends Error {}
+
+export const EMPTY_FILE_MESSAGE =
+  'Wybrany plik CSV jest pusty. Wybierz plik z nagłówkiem i wierszami danych.'
+const NOT_CSV = 'To nie jest plik tekstowy CSV. Zapisz dane jako CSV (rozdzielany średnikami).'
 
 /** Largest file the import accepts (a register of a few thousand taxpayers is well below it). */
 export const IMPORT_MAX_BYTES = 5 * 1024 * 1024
@@ -529,44 +535,92 @@ function sameTaxpayer(row: any, data: TaxpayerData) {
   return pairs.every(([a, b]) => (a ?? null) === (b ?? null))
 }
 
-async function writeTaxpayers(
-  trx: TransactionClientContract,
-  groups: Map<string, TaxpayerGroup>,
-  issues: ImportIssue[]
-) {
-  const counts = { created: 0, updated: 0, unchanged: 0, imported: 0 }
-  /* Individuals first: a joint taxpayer needs its co-owners' register ids. */
-  const ordered = [...groups.values()].sort(
+/** Individuals first: a joint taxpayer needs its co-owners' register ids. */
+function writeOrder(groups: Map<string, TaxpayerGroup>): TaxpayerGroup[] {
+  return [...groups.values()].sort(
     (a, b) => Number(a.data.kind === 'joint') - Number(b.data.kind === 'joint')
   )
-  const written = new Map<string, number>()
-  for (const group of ordered) {
+}
+
+/**
+ * An entry typed in by hand with the same PESEL/NIP but no identifier is not
+ * overwritten: the taxpayer is reported and left out. True when it may be written.
+ */
+async function clearOfClashes(
+  client: QueryClientContract,
+  group: TaxpayerGroup,
+  existingId: number | null,
+  issues: ImportIssue[]
+): Promise<boolean> {
+  let clear = true
+  for (const field of ['pesel', 'nip'] as const) {
+    const value = group.data[field]
+    if (!value) continue
+    const clash = await client
+      .from('fees_taxpayers')
+      .where(field, value)
+      .where((query) => (existingId ? query.whereNot('id', existingId) : query.whereNotNull('id')))
+      .first()
+    if (clash) {
+      issues.push({
+        line: group.line,
+        field,
+        message: `Podatnik z tym numerem ${field.toUpperCase()} jest już w ewidencji (${clash.name}${clash.external_id ? `, identyfikator ${clash.external_id}` : ''}).`,
+      })
+      clear = false
+    }
+  }
+  if (!clear) {
+    group.objects = []
+    group.lines = []
+  }
+  return clear
+}
+
+/**
+ * Conflicts with the register, looked for before anything is written (reads
+ * only): a PESEL/NIP typed in by hand under another entry, a co-owner in
+ * neither the file nor the register. The taxpayers concerned leave `groups`.
+ */
+async function checkTaxpayerConflicts(groups: Map<string, TaxpayerGroup>, issues: ImportIssue[]) {
+  const reader = db.connection()
+  /* The ids do not matter here, only who would be written: 0 stands for "from this file". */
+  const accepted = new Map<string, number>()
+  for (const group of writeOrder(groups)) {
+    const existing = await reader
+      .from('fees_taxpayers')
+      .where('external_id', group.externalId)
+      .select('id')
+      .first()
+    const writable =
+      (group.data.kind !== 'joint' || (await coOwnerIds(reader, group, accepted, issues))) &&
+      (await clearOfClashes(reader, group, existing ? Number(existing.id) : null, issues))
+    if (writable) accepted.set(group.externalId, 0)
+    else groups.delete(group.externalId)
+  }
+}
+
+/**
+ * Writes one batch of taxpayers in the caller's transaction. `written` carries
+ * the register ids of the file's individuals from batch to batch. The checks
+ * already passed; they run again because a clerk may have typed an entry in
+ * since (such a taxpayer is reported and left out).
+ */
+async function writeTaxpayers(
+  trx: TransactionClientContract,
+  batch: TaxpayerGroup[],
+  written: Map<string, number>,
+  issues: ImportIssue[],
+  counts: ImportCounts
+) {
+  for (const group of batch) {
     if (group.data.kind === 'joint') {
       const memberIds = await coOwnerIds(trx, group, written, issues)
       if (!memberIds) continue
       group.data = { ...group.data, memberIds }
     }
     const existing = await trx.from('fees_taxpayers').where('external_id', group.externalId).first()
-    /* An entry typed in by hand with the same PESEL/NIP but no identifier is not overwritten. */
-    for (const field of ['pesel', 'nip'] as const) {
-      const value = group.data[field]
-      if (!value) continue
-      const clash = await trx
-        .from('fees_taxpayers')
-        .where(field, value)
-        .where((query) => (existing ? query.whereNot('id', existing.id) : query.whereNotNull('id')))
-        .first()
-      if (clash) {
-        issues.push({
-          line: group.line,
-          field,
-          message: `Podatnik z tym numerem ${field.toUpperCase()} jest już w ewidencji (${clash.name}${clash.external_id ? `, identyfikator ${clash.external_id}` : ''}).`,
-        })
-        group.objects = []
-        group.lines = []
-      }
-    }
-    if (group.lines.length === 0) continue
+    if (!(await clearOfClashes(trx, group, existing ? Number(existing.id) : null, issues))) continue
     let taxpayerId: number
     let changed = false
     if (existing) {
@@ -617,7 +671,6 @@ async function writeTaxpayers(
     counts.imported += group.lines.length
     written.set(group.externalId, taxpayerId)
   }
-  return counts
 }
 
 /**
@@ -626,7 +679,7 @@ async function writeTaxpayers(
  * the reason in the report) when one of them is missing or not a person.
  */
 async function coOwnerIds(
-  trx: TransactionClientContract,
+  client: QueryClientContract,
   group: TaxpayerGroup,
   written: Map<string, number>,
   issues: ImportIssue[]
@@ -635,7 +688,7 @@ async function coOwnerIds(
   for (const ref of group.members) {
     const row = written.has(ref)
       ? { id: written.get(ref), kind: 'individual' }
-      : await trx.from('fees_taxpayers').where('external_id', ref).select('id', 'kind').first()
+      : await client.from('fees_taxpayers').where('external_id', ref).select('id', 'kind').first()
     const problem = !row
       ? `Współwłaściciela „${ref}” nie ma w pliku ani w ewidencji (albo nie został zaimportowany).`
       : row.kind !== 'individual'
@@ -710,26 +763,66 @@ function validatePayments(table: Table) {
   return { rows, issues }
 }
 
-async function writePayments(
-  trx: TransactionClientContract,
-  rows: PaymentRow[],
-  issues: ImportIssue[],
-  staffId: number | null
-) {
-  const counts = { created: 0, updated: 0, unchanged: 0, imported: 0 }
+/**
+ * What the request checks before it queues an import (the rows are the
+ * task's work): a text file, its encoding, something in it, and a header with
+ * the columns of the chosen kind. Throws ImportFileError with the message for
+ * the file field.
+ */
+export function checkImportUpload(kind: ImportKind, bytes: Uint8Array): ImportEncoding {
+  if (looksBinary(bytes)) throw new ImportFileError(NOT_CSV)
+  const { text, encoding } = decodeCsv(bytes)
+  const firstLine = /^[^\S\r\n]*\S[^\r\n]*/m.exec(text)
+  const header = firstLine ? parseCsv(firstLine[0]).rows : []
+  if (header.length === 0) throw new ImportFileError(EMPTY_FILE_MESSAGE)
+  const problems = tableOf(kind, header).issues.map((issue) => issue.message)
+  if (problems.length)
+    throw new ImportFileError(
+      `Nagłówek pliku CSV jest błędny: ${problems.join(' ')} Nazwy kolumn podaje instrukcja importu.`
+    )
+  return encoding
+}
+
+interface ResolvedPayment extends PaymentRow {
+  taxpayerId: number
+}
+
+/** The register entry of each payment, looked up before anything is booked (reads only). */
+async function resolvePayers(rows: PaymentRow[], issues: ImportIssue[]) {
+  const ids = new Map<string, number>()
+  const wanted = [...new Set(rows.map((row) => row.externalId))]
+  for (let start = 0; start < wanted.length; start += WRITE_BATCH_ROWS) {
+    const found = await db
+      .from('fees_taxpayers')
+      .whereIn('external_id', wanted.slice(start, start + WRITE_BATCH_ROWS))
+      .select('id', 'external_id')
+    for (const row of found) ids.set(row.external_id, Number(row.id))
+  }
+  const resolved: ResolvedPayment[] = []
   for (const row of rows) {
-    const taxpayer = await trx.from('fees_taxpayers').where('external_id', row.externalId).first()
-    if (!taxpayer) {
+    const taxpayerId = ids.get(row.externalId)
+    if (taxpayerId !== undefined) resolved.push({ ...row, taxpayerId })
+    else
       issues.push({
         line: row.line,
         field: 'external_id',
         message: `W ewidencji nie ma podatnika o identyfikatorze „${row.externalId}”. Najpierw zaimportuj podatników.`,
       })
-      continue
-    }
+  }
+  return resolved
+}
+
+/** Books one batch of payments; the key `import:<reference>` books each document once, whatever runs it again. */
+async function writePayments(
+  trx: TransactionClientContract,
+  batch: ResolvedPayment[],
+  staffId: number | null,
+  counts: ImportCounts
+) {
+  for (const row of batch) {
     const booked = await bookings.bookPayment(
       {
-        taxpayerId: Number(taxpayer.id),
+        taxpayerId: row.taxpayerId,
         amountGr: row.amountGr,
         paidOn: row.paidOn,
         source: 'import',
@@ -744,15 +837,45 @@ async function writePayments(
     else counts.unchanged++
     counts.imported++
   }
-  return counts
 }
 
-class RollbackImport extends Error {}
+interface ImportCounts {
+  created: number
+  updated: number
+  unchanged: number
+  imported: number
+}
+
+/*
+ * Rows written per transaction: a SQLite write lock held for a batch of this
+ * size lasts a fraction of a second, so requests of other clerks do not wait.
+ */
+export const WRITE_BATCH_ROWS = 500
+
+/** Items grouped so that each batch holds about WRITE_BATCH_ROWS rows of the file. */
+function inBatches<T>(items: T[], rowsOf: (item: T) => number) {
+  const batches: { items: T[]; rows: number }[] = []
+  let current: { items: T[]; rows: number } = { items: [], rows: 0 }
+  for (const item of items) {
+    current.items.push(item)
+    current.rows += rowsOf(item)
+    if (current.rows >= WRITE_BATCH_ROWS) {
+      batches.push(current)
+      current = { items: [], rows: 0 }
+    }
+  }
+  if (current.items.length) batches.push(current)
+  return batches
+}
 
 /**
- * Imports one file. With errors and without `skipInvalid` nothing is written
- * (the report is still stored); with `skipInvalid` the valid rows go in and the
- * report lists the rest. Re-importing a file changes nothing that is already in.
+ * Imports one file. Every row is checked first, against the file and then
+ * against the register (reads only). With errors and without `skipInvalid`
+ * nothing is written (the report is still stored); otherwise the valid rows go
+ * in, WRITE_BATCH_ROWS to a transaction, and the report lists the rest.
+ * Re-importing a file, or running an interrupted import again, changes nothing
+ * that is already in: taxpayers are matched by their identifier, payments by
+ * their document number.
  */
 export async function importFeesFile(input: {
   kind: ImportKind
@@ -760,11 +883,10 @@ export async function importFeesFile(input: {
   fileName: string
   skipInvalid: boolean
   staffId: number | null
+  /** Rows written so far, after each batch. */
+  onProgress?: (done: number, total: number) => Promise<void>
 }): Promise<{ id: number; report: ImportReport }> {
-  if (looksBinary(input.bytes))
-    throw new ImportFileError(
-      'To nie jest plik tekstowy CSV. Zapisz dane jako CSV (rozdzielany średnikami).'
-    )
+  if (looksBinary(input.bytes)) throw new ImportFileError(NOT_CSV)
   const { text, encoding } = decodeCsv(input.bytes)
   const table = tableOf(input.kind, parseCsv(text).rows)
   const report: ImportReport = {
@@ -781,53 +903,50 @@ export async function importFeesFile(input: {
     issues: [...table.issues],
   }
   const headerBroken = table.issues.some((issue) => issue.line === 1)
-  const validated = headerBroken
-    ? null
-    : input.kind === 'taxpayers'
-      ? { taxpayers: groupTaxpayers(table) }
-      : { payments: validatePayments(table) }
-  if (validated) report.issues.push(...(validated.taxpayers ?? validated.payments)!.issues)
+  let batches: { write: (trx: TransactionClientContract) => Promise<void>; rows: number }[] = []
+  const counts: ImportCounts = { created: 0, updated: 0, unchanged: 0, imported: 0 }
+  if (!headerBroken && input.kind === 'taxpayers') {
+    const { groups, issues } = groupTaxpayers(table)
+    report.issues.push(...issues)
+    await checkTaxpayerConflicts(groups, report.issues)
+    const written = new Map<string, number>()
+    batches = inBatches(writeOrder(groups), (group) => group.lines.length).map((batch) => ({
+      rows: batch.rows,
+      write: (trx) => writeTaxpayers(trx, batch.items, written, report.issues, counts),
+    }))
+  } else if (!headerBroken) {
+    const { rows, issues } = validatePayments(table)
+    report.issues.push(...issues)
+    const resolved = await resolvePayers(rows, report.issues)
+    batches = inBatches(resolved, () => 1).map((batch) => ({
+      rows: batch.rows,
+      write: (trx) => writePayments(trx, batch.items, input.staffId, counts),
+    }))
+  }
 
-  /* The taxpayer service reads the office profile outside the transaction: load it first. */
-  await officeProfileService.get()
-  const id = await db
-    .transaction(async (trx) => {
-      const mayWrite = validated && (report.issues.length === 0 || input.skipInvalid)
-      if (mayWrite) {
-        const issuesBefore = report.issues.length
-        const counts = validated.taxpayers
-          ? await writeTaxpayers(trx, validated.taxpayers.groups, report.issues)
-          : await writePayments(trx, validated.payments!.rows, report.issues, input.staffId)
-        /* Conflicts found while writing count as errors: without skipInvalid they undo it all. */
-        if (report.issues.length > issuesBefore && !input.skipInvalid) throw new RollbackImport()
-        Object.assign(report, {
-          written: true,
-          rowsImported: counts.imported,
-          created: counts.created,
-          updated: counts.updated,
-          unchanged: counts.unchanged,
-        })
-      }
-      report.rowsRejected = new Set(
-        report.issues.filter((issue) => issue.line > 1).map((issue) => issue.line)
-      ).size
-      return storeReport(trx, report, input.staffId)
+  if (!headerBroken && (report.issues.length === 0 || input.skipInvalid)) {
+    /* The taxpayer service reads the office profile outside the transaction: load it first. */
+    await officeProfileService.get()
+    const total = batches.reduce((sum, batch) => sum + batch.rows, 0)
+    let done = 0
+    await input.onProgress?.(0, total)
+    for (const batch of batches) {
+      await db.transaction((trx) => batch.write(trx))
+      done += batch.rows
+      await input.onProgress?.(done, total)
+    }
+    Object.assign(report, {
+      written: true,
+      rowsImported: counts.imported,
+      created: counts.created,
+      updated: counts.updated,
+      unchanged: counts.unchanged,
     })
-    .catch(async (error) => {
-      if (!(error instanceof RollbackImport)) throw error
-      Object.assign(report, {
-        written: false,
-        rowsImported: 0,
-        created: 0,
-        updated: 0,
-        unchanged: 0,
-      })
-      report.rowsRejected = new Set(
-        report.issues.filter((issue) => issue.line > 1).map((issue) => issue.line)
-      ).size
-      return db.transaction((trx) => storeReport(trx, report, input.staffId))
-    })
-  report.issues.sort((a, b) => a.line - b.line)
+  }
+  report.rowsRejected = new Set(
+    report.issues.filter((issue) => issue.line > 1).map((issue) => issue.line)
+  ).size
+  const id = await db.transaction((trx) => storeReport(trx, report, input.staffId))
   return { id, report }
 }
 

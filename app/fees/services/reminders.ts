@@ -191,11 +191,15 @@ export async function reminderCostGr(asOf: string): Promise<number> {
  * `minDaysOverdue` days, not demanded by an earlier reminder, with the
  * interest as of that day and the reminder cost.
  */
-export async function remindersPreview(criteria: ReminderCriteria): Promise<ReminderPreview> {
+export async function remindersPreview(
+  criteria: ReminderCriteria,
+  /** Ledgers replayed so far (the preview runs as a background task). */
+  onProgress?: (done: number, total: number) => Promise<void>
+): Promise<ReminderPreview> {
   validate(criteria)
   const { asOf, minDaysOverdue } = criteria
   const [ledgers, demanded, costGr] = await Promise.all([
-    allLedgers(asOf),
+    allLedgers(asOf, onProgress),
     demandedCheck(db.connection()),
     reminderCostGr(asOf),
   ])
@@ -301,11 +305,14 @@ export interface IssueResult {
 
 /**
  * Issues the reminders of a preview, each taxpayer in its own transaction.
- * Running it again with the same criteria creates nothing new: the installments
- * are then demanded already.
+ * Running it again with the same criteria, or a run interrupted half-way
+ * started again, creates nothing twice: an installment once demanded is
+ * checked inside the taxpayer's transaction and left out.
  */
 export async function issueReminders(
-  input: ReminderCriteria & { staffId: number | null }
+  input: ReminderCriteria & { staffId: number | null },
+  /** Taxpayers handled so far, after each one (the issue runs as a background task). */
+  onProgress?: (done: number, total: number) => Promise<void>
 ): Promise<IssueResult> {
   const preview = await remindersPreview(input)
   const batch = batchId(input.asOf, input.minDaysOverdue)
@@ -322,6 +329,7 @@ export async function issueReminders(
     })
     if (id === null) skipped++
     else createdIds.push(id)
+    await onProgress?.(createdIds.length + skipped, preview.candidates.length)
   }
   return { batch, createdIds, skipped }
 }

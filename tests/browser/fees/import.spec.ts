@@ -19,6 +19,7 @@ async function removeImported() {
   await db.from('fees_tax_objects').whereIn('taxpayer_id', imported).delete()
   await db.from('fees_taxpayers').where('external_id', 'like', 'E-%').delete()
   await db.from('fees_imports').delete()
+  await db.from('background_tasks').where('kind', 'fees.import').delete()
 }
 
 test.group('Browser / fees CSV import', (group) => {
@@ -53,7 +54,14 @@ test.group('Browser / fees CSV import', (group) => {
     await checks.audit('fees-import-form-error')
 
     await page.getByLabel('Plik CSV').setInputFiles('tests/fixtures/fees/podatnicy-bledy.csv')
+    /* The import runs as a background task (at once with the tests' sync queue): its page links the report. */
     await andWaitForPage(page, () => page.getByRole('button', { name: 'Importuj' }).click())
+    assert.match(new URL(page.url()).pathname, /^\/panel\/zadania\/\d+$/)
+    assert.include(await page.locator('main').innerText(), 'zakończone')
+    await checks.audit('fees-import-task')
+    await andWaitForPage(page, () =>
+      page.getByRole('link', { name: 'Pokaż raport importu wiersz po wierszu' }).click()
+    )
     assert.match(page.url(), /\/panel\/podatki\/import\/\d+$/)
     const errors = page.getByRole('table', { name: /Błędy/ })
     assert.include(await errors.innerText(), 'postal_code')
@@ -64,6 +72,9 @@ test.group('Browser / fees CSV import', (group) => {
     await page.getByLabel('Plik CSV').setInputFiles('tests/fixtures/fees/podatnicy-bledy.csv')
     await page.getByLabel(/Zaimportuj poprawne wiersze/).check()
     await andWaitForPage(page, () => page.getByRole('button', { name: 'Importuj' }).click())
+    await andWaitForPage(page, () =>
+      page.getByRole('link', { name: 'Pokaż raport importu wiersz po wierszu' }).click()
+    )
     assert.include(await page.locator('.banner').innerText(), 'pominięto')
     await checks.audit('fees-import-report-skipped')
     const imported = await db.from('fees_taxpayers').where('external_id', 'like', 'E-%')

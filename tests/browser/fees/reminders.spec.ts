@@ -36,6 +36,7 @@ test.group('Browser / reminders (upomnienia)', (group) => {
     })
     return async () => {
       await removeFeesTaxpayer(account.taxpayer.id)
+      await db.from('background_tasks').where('kind', 'like', 'fees.reminders%').delete()
       await emptyCoreTables()
     }
   })
@@ -53,7 +54,7 @@ test.group('Browser / reminders (upomnienia)', (group) => {
 
     await page.getByLabel('Stan zaległości na dzień').fill('2026-06-20')
     await page.getByLabel('Więcej niż tyle dni po terminie').fill('dużo')
-    await andWaitForPage(page, () => page.getByRole('button', { name: 'Pokaż listę' }).click())
+    await andWaitForPage(page, () => page.getByRole('button', { name: 'Przygotuj listę' }).click())
     assert.isTrue(await page.locator('.error-summary').isVisible())
     assert.equal(
       await page.getByLabel('Więcej niż tyle dni po terminie').getAttribute('aria-invalid'),
@@ -62,12 +63,25 @@ test.group('Browser / reminders (upomnienia)', (group) => {
     await checks.audit('fees-reminders-errors')
 
     await page.getByLabel('Więcej niż tyle dni po terminie').fill('30')
-    await andWaitForPage(page, () => page.getByRole('button', { name: 'Pokaż listę' }).click())
+    /* Preview and issue run as background tasks (at once with the tests' sync queue). */
+    await andWaitForPage(page, () => page.getByRole('button', { name: 'Przygotuj listę' }).click())
+    assert.match(new URL(page.url()).pathname, /^\/panel\/zadania\/\d+$/)
+    assert.include(await page.locator('main').innerText(), 'zakończone')
+    await checks.audit('fees-reminders-preview-task')
+    await andWaitForPage(page, () =>
+      page.getByRole('link', { name: 'Pokaż listę na ekranie i wystaw upomnienia' }).click()
+    )
     assert.include(await page.locator('main').innerText(), 'Źródlana-Wężyk Zofia')
     await checks.audit('fees-reminders-preview')
 
     await andWaitForPage(page, () =>
       page.getByRole('button', { name: /^Wystaw upomnienia/ }).click()
+    )
+    assert.match(new URL(page.url()).pathname, /^\/panel\/zadania\/\d+$/)
+    assert.include(await page.locator('main').innerText(), 'Wystawione upomnienia')
+    await checks.audit('fees-reminders-issue-task')
+    await andWaitForPage(page, () =>
+      page.getByRole('link', { name: /^Partia 20260620-30/ }).click()
     )
     assert.match(page.url(), /\/panel\/podatki\/upomnienia\/partie\/20260620-30$/)
     const main = await page.locator('main').innerText()

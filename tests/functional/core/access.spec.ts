@@ -144,6 +144,7 @@ test.group('Access / role × route matrix', (group) => {
       '/panel/zadania/:id',
       '/panel/zadania/:id/pobierz',
       '/panel/podatki/zaleglosci/zestawienie/:id',
+      '/panel/podatki/upomnienia/podglad/:id',
     ])
     const routes = panelRoutes().filter(
       (route) => route.methods.includes('GET') && !ownerOnly.has(route.pattern)

@@ -1,11 +1,13 @@
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { makeStaff, resetSharedState, withOffice } from '#tests/helpers'
 import { financeClerk } from '#tests/fees_fixtures'
+import ratuszConfig from '#config/ratusz'
+import { importFeesFile } from '#fees/services/fees_import'
 
 const FIXTURES = 'tests/fixtures/fees'
 
@@ -23,11 +25,29 @@ async function upload(
   return request.withCsrfToken().signedIn('staff', user).redirects(0)
 }
 
-function importIdFrom(response: any): number {
+/**
+ * Follows the upload to its task page (the sync queue of the tests has run the
+ * task by then) and returns the import its report link leads to.
+ */
+async function importIdFrom(client: any, user: any, response: any): Promise<number> {
   response.assertStatus(302)
-  const match = /^\/panel\/podatki\/import\/(\d+)$/.exec(response.header('location'))
-  if (!match) throw new Error(`unexpected redirect ${response.header('location')}`)
+  const location = response.header('location')
+  if (!/^\/panel\/zadania\/\d+$/.test(location)) throw new Error(`unexpected redirect ${location}`)
+  const page = await client.get(location).signedIn('staff', user)
+  page.assertStatus(200)
+  const match = /href="\/panel\/podatki\/import\/(\d+)"/.exec(page.text())
+  if (!match) throw new Error(`no report on the task page: ${page.text()}`)
   return Number(match[1])
+}
+
+/** Uploads a file and returns the import the task made of it. */
+async function imported(...args: Parameters<typeof upload>) {
+  return importIdFrom(args[0], args[1], await upload(...args))
+}
+
+/** Uploaded files still kept for import tasks (each task removes its own). */
+async function uploadsLeft() {
+  return readdir(join(ratuszConfig.dataDir, 'uploads')).catch(() => [])
 }
 
 async function countOf(table: string) {
@@ -42,7 +62,7 @@ async function storedReport(id: number) {
 
 /** Uploads a file and reads back the report the import stored. */
 async function uploadedReport(...args: Parameters<typeof upload>) {
-  return storedReport(importIdFrom(await upload(...args)))
+  return storedReport(await imported(...args))
 }
 
 /** A scratch folder for a doctored copy of a fixture, removed however the test ends. */
@@ -67,7 +87,7 @@ test.group('Fees / CSV import', (group) => {
     assert,
   }) => {
     const clerk = await financeClerk('podatki')
-    const id = importIdFrom(await upload(client, clerk, `${FIXTURES}/podatnicy.csv`))
+    const id = await imported(client, clerk, `${FIXTURES}/podatnicy.csv`)
     const rows = await db.from('fees_taxpayers').whereNotNull('external_id').orderBy('external_id')
     assert.deepEqual(
       rows.map((row) => [row.external_id, row.kind, row.name, row.postal_code]),
@@ -114,7 +134,7 @@ test.group('Fees / CSV import', (group) => {
 
   test('a Windows-1250 file gives the same Polish names', async ({ client, assert }) => {
     const clerk = await financeClerk('podatki')
-    const id = importIdFrom(await upload(client, clerk, `${FIXTURES}/podatnicy-cp1250.csv`))
+    const id = await imported(client, clerk, `${FIXTURES}/podatnicy-cp1250.csv`)
     const { row } = await storedReport(id)
     assert.equal(row.encoding, 'Windows-1250')
     const names = await db.from('fees_taxpayers').whereNotNull('external_id').orderBy('name')
@@ -129,7 +149,7 @@ test.group('Fees / CSV import', (group) => {
     assert,
   }) => {
     const clerk = await financeClerk('podatki')
-    const id = importIdFrom(await upload(client, clerk, `${FIXTURES}/podatnicy-bledy.csv`))
+    const id = await imported(client, clerk, `${FIXTURES}/podatnicy-bledy.csv`)
     const count = await db.from('fees_taxpayers').count('* as total').firstOrFail()
     assert.equal(Number(count.total), 0)
     assert.equal(await countOf('fees_tax_objects'), 0)
@@ -149,9 +169,9 @@ test.group('Fees / CSV import', (group) => {
 
   test('with "skip invalid rows" only the valid rows are imported', async ({ client, assert }) => {
     const clerk = await financeClerk('podatki')
-    const id = importIdFrom(
-      await upload(client, clerk, `${FIXTURES}/podatnicy-bledy.csv`, { pominBledne: '1' })
-    )
+    const id = await imported(client, clerk, `${FIXTURES}/podatnicy-bledy.csv`, {
+      pominBledne: '1',
+    })
     const names = await db.from('fees_taxpayers').select('external_id')
     assert.deepEqual(
       names.map((row) => row.external_id),
@@ -169,8 +189,8 @@ test.group('Fees / CSV import', (group) => {
     assert,
   }) => {
     const clerk = await financeClerk('podatki')
-    importIdFrom(await upload(client, clerk, `${FIXTURES}/podatnicy.csv`))
-    const again = importIdFrom(await upload(client, clerk, `${FIXTURES}/podatnicy.csv`))
+    await imported(client, clerk, `${FIXTURES}/podatnicy.csv`)
+    const again = await imported(client, clerk, `${FIXTURES}/podatnicy.csv`)
     const { report: second } = await storedReport(again)
     assert.deepEqual([second.created, second.updated, second.unchanged], [0, 0, 3])
     assert.equal(await countOf('fees_taxpayers'), 3)
@@ -199,7 +219,7 @@ test.group('Fees / CSV import', (group) => {
     assert,
   }) => {
     const clerk = await financeClerk('podatki')
-    const id = importIdFrom(await upload(client, clerk, `${FIXTURES}/wspolwlasnosc.csv`))
+    const id = await imported(client, clerk, `${FIXTURES}/wspolwlasnosc.csv`)
     const { report } = await storedReport(id)
     assert.deepEqual([report.written, report.created, report.issues.length], [true, 3, 0])
     const joint = await db.from('fees_taxpayers').where('external_id', 'W-0101').firstOrFail()
@@ -257,7 +277,7 @@ test.group('Fees / CSV import', (group) => {
     assert,
   }) => {
     const clerk = await financeClerk('podatki')
-    importIdFrom(await upload(client, clerk, `${FIXTURES}/podatnicy.csv`))
+    await imported(client, clerk, `${FIXTURES}/podatnicy.csv`)
     const first = await uploadedReport(client, clerk, `${FIXTURES}/wplaty.csv`, {
       rodzaj: 'payments',
     })
@@ -327,4 +347,106 @@ test.group('Fees / CSV import', (group) => {
     const secret = await client.get('/panel/podatki/import').signedIn('staff', admin)
     secret.assertStatus(403)
   })
+  test('the task page shows the figures, links the report and offers it as CSV; the upload is gone', async ({
+    client,
+    assert,
+  }) => {
+    const clerk = await financeClerk('podatki')
+    const response = await upload(client, clerk, `${FIXTURES}/podatnicy-bledy.csv`, {
+      pominBledne: '1',
+    })
+    const taskPath = response.header('location')
+    const id = await importIdFrom(client, clerk, response)
+    const { report } = await storedReport(id)
+    const page = await client.get(taskPath).signedIn('staff', clerk)
+    const text = page.text()
+    assert.include(text, 'Import pliku podatnicy-bledy.csv')
+    assert.include(text, 'Zapisano poprawne wiersze.')
+    assert.include(text, `<dt>Odrzucone wiersze</dt><dd>${report.rowsRejected}</dd>`)
+    const csv = await client.get(`${taskPath}/pobierz`).signedIn('staff', clerk)
+    csv.assertStatus(200)
+    assert.match(csv.header('content-disposition') ?? '', new RegExp(`raport-importu-${id}\\.csv`))
+    const lines = csv
+      .text()
+      .replace(/^\ufeff/, '')
+      .trim()
+      .split('\r\n')
+    assert.equal(lines[0], 'wiersz;pole;komunikat')
+    assert.lengthOf(lines, report.issues.length + 1)
+    assert.deepEqual(await uploadsLeft(), [])
+  })
+
+  test('an empty file or a wrong header is refused at once, naming the file field', async ({
+    client,
+    assert,
+  }) => {
+    const clerk = await financeClerk('podatki')
+    await inTempDir(async (dir) => {
+      for (const [name, content, expected] of [
+        ['pusty.csv', '', 'Wybrany plik CSV jest pusty.'],
+        ['puste-wiersze.csv', '\r\n  \r\n', 'Wybrany plik CSV jest pusty.'],
+        [
+          'naglowek.csv',
+          'ident;rodzaj;nazwa\nA-1;osoba;Nowak Jan\n',
+          'Nagłówek pliku CSV jest błędny',
+        ],
+      ]) {
+        await writeFile(join(dir, name), content)
+        const response = await upload(client, clerk, join(dir, name))
+        response.assertStatus(302)
+        assert.notMatch(response.header('location'), /zadania/)
+        const errors = response.flashMessages().inputErrorsBag
+        assert.include(errors?.plik?.[0] ?? '', expected, name)
+      }
+    })
+    assert.equal(await countOf('background_tasks'), 0)
+    assert.equal(await countOf('fees_imports'), 0)
+    assert.deepEqual(await uploadsLeft(), [])
+  })
+
+  test('a file that fails in the task (unclosed quote) says why and is removed too', async ({
+    client,
+    assert,
+  }) => {
+    const clerk = await financeClerk('podatki')
+    await inTempDir(async (dir) => {
+      await writeFile(
+        join(dir, 'cudzyslow.csv'),
+        'external_id;kind;name\nA-1;osoba;Nowak Jan\nA-2;osoba;"Kowalska Anna\n'
+      )
+      const response = await upload(client, clerk, join(dir, 'cudzyslow.csv'))
+      response.assertStatus(302)
+      const page = await client.get(response.header('location')).signedIn('staff', clerk)
+      assert.include(page.text(), 'data-task-status="failed"')
+      assert.include(page.text(), 'Niezamknięty cudzysłów w wierszu 3.')
+    })
+    assert.equal(await countOf('fees_taxpayers'), 0)
+    assert.deepEqual(await uploadsLeft(), [])
+  })
+
+  test('rows are written 500 to a transaction, with progress after each batch', async ({
+    assert,
+  }) => {
+    const lines = ['external_id;kind;name']
+    for (let n = 1; n <= 1200; n++) lines.push(`M-${n};osoba;Mieszkaniec ${n}`)
+    const progress: [number, number][] = []
+    const { report } = await importFeesFile({
+      kind: 'taxpayers',
+      bytes: Buffer.from(lines.join('\n')),
+      fileName: 'duzy.csv',
+      skipInvalid: false,
+      staffId: null,
+      onProgress: async (done, total) => {
+        progress.push([done, total])
+      },
+    })
+    assert.deepEqual(progress, [
+      [0, 1200],
+      [500, 1200],
+      [1000, 1200],
+      [1200, 1200],
+    ])
+    assert.deepEqual([report.rowsImported, report.created, report.issues.length], [1200, 1200, 0])
+    assert.equal(await countOf('fees_taxpayers'), 1200)
+  }).timeout(60_000)
 })

@@ -28,8 +28,12 @@ import {
   taxpayerWithDecision,
 } from '#tests/fees_fixtures'
 import { makeResident, makeStaff, resetSharedState, withOffice } from '#tests/helpers'
+import { backgroundTasks } from '#core/services/background_tasks'
+import { REMINDERS_ISSUE_TASK } from '#fees/services/reminders_task'
 
 const AS_OF = '2026-06-20'
+/* The form as the clerk fills it in: reminders for installments more than 40 days late. */
+const CRITERIA_40 = { 'na-dzien': AS_OF, 'dni': '40', 'kwota': '' }
 
 /**
  * Zofia owes every installment of her 2026 decision (1: due 16 March, 96 days
@@ -50,6 +54,18 @@ async function scenario() {
   const resident = await makeResident('zofia.wezyk@example.pl')
   await taxpayers.link(debtor.taxpayer.id, resident.id, 'clerk', null)
   return { debtor, payer, resident }
+}
+
+/** Follows a form that started a task to the task page, which must show it done. */
+async function finishedTask(client: any, user: any, started: any) {
+  started.assertStatus(302)
+  const location = started.header('location')
+  if (!/^\/panel\/zadania\/\d+$/.test(location)) throw new Error(`unexpected redirect ${location}`)
+  const page = await client.get(location).signedIn('staff', user)
+  page.assertStatus(200)
+  if (!page.text().includes('data-task-status="done"'))
+    throw new Error(`task not done: ${page.text()}`)
+  return page
 }
 
 async function count(table: string, where: Record<string, unknown> = {}) {
@@ -266,40 +282,45 @@ test.group('Fees / reminder pages', (group) => {
     assert.include(form.text(), 'Stan zaległości na dzień')
     assert.equal(form.header('cache-control'), 'no-store')
 
-    const preview = await client
-      .get('/panel/podatki/upomnienia')
-      .qs({ 'na-dzien': AS_OF, 'dni': '40' })
-      .signedIn('staff', clerk)
+    /* The form starts a preview task (the sync queue of the tests runs it at once). */
+    const started = await staffPost(client, clerk, '/panel/podatki/upomnienia/podglad', CRITERIA_40)
+    const previewTask = await finishedTask(client, clerk, started)
+    assert.include(previewTask.text(), 'Podatnicy do upomnienia')
+    const previewLink = /href="(\/panel\/podatki\/upomnienia\/podglad\/\d+)"/.exec(
+      previewTask.text()
+    )
+    assert.isNotNull(previewLink)
+    const preview = await client.get(previewLink![1]).signedIn('staff', clerk)
     preview.assertStatus(200)
     assert.include(preview.text(), 'Źródlana-Wężyk Zofia')
     assert.notInclude(preview.text(), 'Pilna Bożena')
     assert.include(preview.text(), 'Wystaw upomnienia (1)')
+    assert.equal(await count('fees_reminders'), 0)
 
-    const invalid = await client
-      .get('/panel/podatki/upomnienia')
-      .qs({ 'na-dzien': '2026-02-30', 'dni': 'dużo' })
-      .signedIn('staff', clerk)
-    invalid.assertStatus(200)
-    assert.include(invalid.text(), 'Podaj datę stanu zaległości')
-    assert.include(invalid.text(), 'Podaj liczbę dni zwłoki')
-    assert.include(invalid.text(), 'href="#f-na-dzien"')
-
-    const issued = await staffPost(client, clerk, '/panel/podatki/upomnienia', {
-      'na-dzien': AS_OF,
-      'dni': '40',
-      'kwota': '',
+    const invalid = await staffPost(client, clerk, '/panel/podatki/upomnienia/podglad', {
+      'na-dzien': '2026-02-30',
+      'dni': 'dużo',
     })
-    issued.assertStatus(302)
-    assert.equal(issued.header('location'), '/panel/podatki/upomnienia/partie/20260620-40')
+    invalid.assertStatus(302)
+    const form2 = await client
+      .get(invalid.header('location')!)
+      .signedIn('staff', clerk)
+      .withFlashMessages(invalid.flashMessages())
+    form2.assertStatus(200)
+    assert.include(form2.text(), 'Podaj datę stanu zaległości')
+    assert.include(form2.text(), 'Podaj liczbę dni zwłoki')
+    assert.include(form2.text(), 'href="#f-na-dzien"')
+
+    const issued = await staffPost(client, clerk, '/panel/podatki/upomnienia', CRITERIA_40)
+    const issueTask = await finishedTask(client, clerk, issued)
+    assert.include(issueTask.text(), 'Wystawione upomnienia')
+    assert.include(issueTask.text(), 'href="/panel/podatki/upomnienia/partie/20260620-40"')
     const reminder = await db.from('fees_reminders').firstOrFail()
     assert.equal(Number(reminder.taxpayer_id), debtor.taxpayer.id)
 
-    const twice = await staffPost(client, clerk, '/panel/podatki/upomnienia', {
-      'na-dzien': AS_OF,
-      'dni': '40',
-      'kwota': '',
-    })
-    twice.assertStatus(302)
+    const twice = await staffPost(client, clerk, '/panel/podatki/upomnienia', CRITERIA_40)
+    const twiceTask = await finishedTask(client, clerk, twice)
+    assert.include(twiceTask.text(), 'Nie wystawiono nowych upomnień')
     assert.equal(await count('fees_reminders'), 1)
 
     const batch = await client
@@ -363,6 +384,44 @@ test.group('Fees / reminder pages', (group) => {
     assert.include(batchAfter.text(), 'nadane ')
   }).timeout(90_000)
 
+  test('an issue task run again (a retried job) books nothing twice', async ({ assert }) => {
+    await scenario()
+    const clerk = await financeClerk('fn-kasia')
+    const id = await backgroundTasks.start(REMINDERS_ISSUE_TASK, clerk.id, {
+      asOf: AS_OF,
+      minDaysOverdue: 40,
+      minArrearsGr: 0,
+      minArrearsText: '',
+      actor: { realm: 'staff', id: clerk.id, label: clerk.login },
+      ip: null,
+    })
+    const first = (await backgroundTasks.find(id))!
+    assert.equal(first.status, 'done')
+    assert.deepEqual([first.summary.created, first.summary.skipped], [1, 0])
+    assert.deepEqual([first.done, first.total], [1, 1])
+    const before = {
+      reminders: await count('fees_reminders'),
+      costs: await count('fees_ledger_entries', { kind: 'reminder_cost' }),
+      mails: await count('outbox_messages', { related_type: 'fees_reminder' }),
+    }
+    assert.deepEqual(before, { reminders: 1, costs: 1, mails: 1 })
+
+    /* The queue hands the same task to the worker again. */
+    await db.from('background_tasks').where('id', id).update({ status: 'queued' })
+    await backgroundTasks.run(id)
+    const again = (await backgroundTasks.find(id))!
+    assert.equal(again.status, 'done')
+    assert.equal(again.summary.created, 0)
+    assert.deepEqual(
+      {
+        reminders: await count('fees_reminders'),
+        costs: await count('fees_ledger_entries', { kind: 'reminder_cost' }),
+        mails: await count('outbox_messages', { related_type: 'fees_reminder' }),
+      },
+      before
+    )
+  })
+
   test('only the treasurer’s office issues; others get 403, unknown batches and letters 404', async ({
     client,
     assert,
@@ -387,6 +446,13 @@ test.group('Fees / reminder pages', (group) => {
         'dni': '30',
       })
       issue.assertStatus(403)
+      if (user !== manager) {
+        const previewed = await staffPost(client, user, '/panel/podatki/upomnienia/podglad', {
+          'na-dzien': AS_OF,
+          'dni': '30',
+        })
+        previewed.assertStatus(403)
+      }
       const mark = await client
         .post('/panel/podatki/upomnienia/partie/20260620-40/nadane')
         .signedIn('staff', user)
