@@ -38,8 +38,9 @@ export default class ImportsController {
   async store(ctx: HttpContext) {
     await ctx.bouncer.authorize('manageTaxes')
     const { request, response } = ctx
-    const kind = request.input('rodzaj') as ImportKind
-    if (!(kind in KIND_LABELS))
+    const kind = String(request.input('rodzaj', '')) as ImportKind
+    /* Own keys only: `constructor` or `toString` are not kinds of file (they gave a 500). */
+    if (!Object.hasOwn(KIND_LABELS, kind))
       return backWithFieldError(ctx, 'rodzaj', 'Wybierz, co zawiera plik.')
     const file = request.file('plik', { size: IMPORT_MAX_BYTES, extnames: ['csv', 'txt'] })
     /* A chosen file with nothing in it (an unchosen one has no name). */

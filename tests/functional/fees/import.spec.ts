@@ -404,6 +404,23 @@ test.group('Fees / CSV import', (group) => {
     assert.deepEqual(await uploadsLeft(), [])
   })
 
+  test('a kind named like a built-in object key is refused on its field, not a 500', async ({
+    client,
+    assert,
+  }) => {
+    const clerk = await financeClerk('podatki')
+    await inTempDir(async (dir) => {
+      await writeFile(join(dir, 'wplaty.csv'), 'external_id;kind;name\nA-1;osoba;Nowak Jan\n')
+      for (const rodzaj of ['constructor', '__proto__', 'toString']) {
+        const response = await upload(client, clerk, join(dir, 'wplaty.csv'), { rodzaj })
+        response.assertStatus(302)
+        const errors = response.flashMessages().inputErrorsBag
+        assert.equal(errors?.rodzaj?.[0], 'Wybierz, co zawiera plik.', rodzaj)
+      }
+    })
+    assert.equal(await countOf('background_tasks'), 0)
+  })
+
   test('a file that fails in the task (unclosed quote) says why and is removed too', async ({
     client,
     assert,
