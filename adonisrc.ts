@@ -37,6 +37,7 @@ export default defineConfig({
     () => import('#start/scheduler'),
     { file: () => import('#start/health'), environment: ['web', 'test'] },
     () => import('#start/tasks'),
+    () => import('#start/modules'),
   ],
 
   tests: {

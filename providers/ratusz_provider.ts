@@ -37,14 +37,15 @@ export default class RatuszProvider {
     const { formatMoney } = await import('#core/services/money')
     const { formatNrb, formatDate } = await import('#core/services/formatting')
     const { ROLE_LABELS } = await import('#core/services/roles')
-    const { formatScaled } = await import('#fees/services/assessment_calculation')
+    const { moduleRegistry } = await import('#core/services/module_registry')
     const { default: ratuszConfig } = await import('#config/ratusz')
     edge.global('formatMoney', formatMoney)
     edge.global('formatNrb', formatNrb)
     edge.global('formatDate', formatDate)
     edge.global('roleLabels', ROLE_LABELS)
-    /* Areas, hectares and rates (× 10^4) in the fees module's calculation basis. */
-    edge.global('formatScaled', formatScaled)
+    /* The modules' sections of the staff menu (start/modules.ts). */
+    edge.global('staffMenu', moduleRegistry.staffMenu)
+    edge.global('currentMenuItem', moduleRegistry.currentItem.bind(moduleRegistry))
     edge.global('demoMode', ratuszConfig.demo)
     edge.global('encodeURIComponent', encodeURIComponent)
 

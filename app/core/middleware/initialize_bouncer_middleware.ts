@@ -2,14 +2,18 @@ import { Bouncer } from '@adonisjs/bouncer'
 import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
 import * as coreAbilities from '#core/policies/abilities'
-import * as feesAbilities from '#fees/policies/abilities'
+import { moduleRegistry, type ModuleAbilities } from '#core/services/module_registry'
 
-/* Every module's staff abilities, one namespace for bouncer.authorize(). */
-const abilities = { ...coreAbilities, ...feesAbilities }
+/* The core's staff abilities and those the modules registered (start/abilities.ts). */
+type AllAbilities = typeof coreAbilities & ModuleAbilities
+/* A mapped copy: an interface has no index signature, bouncer wants a record. */
+type Abilities = { [Name in keyof AllAbilities]: AllAbilities[Name] }
+let abilities: Abilities | undefined
 
 /** Bouncer checks staff actions against the signed-in staff member. */
 export default class InitializeBouncerMiddleware {
   async handle(ctx: HttpContext, next: NextFn) {
+    abilities ??= { ...coreAbilities, ...moduleRegistry.abilities } as Abilities
     ctx.bouncer = new Bouncer(
       () => ctx.auth.use('staff').user || null,
       abilities,
@@ -22,6 +26,6 @@ export default class InitializeBouncerMiddleware {
 
 declare module '@adonisjs/core/http' {
   export interface HttpContext {
-    bouncer: Bouncer<Exclude<HttpContext['auth']['user'], undefined>, typeof abilities, {}>
+    bouncer: Bouncer<Exclude<HttpContext['auth']['user'], undefined>, Abilities, {}>
   }
 }
