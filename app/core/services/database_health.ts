@@ -1,13 +1,15 @@
 import db from '@adonisjs/lucid/services/db'
 import emitter from '@adonisjs/core/services/emitter'
 import type { HttpContext } from '@adonisjs/core/http'
+import { commitHealth } from '#core/services/durable_commit'
 
 const FRESH_MS = 1000
 
 /**
  * Whether the database answers. Monitoring and load balancers poll /up many
  * times a second; concurrent checks share one query and a success is trusted
- * for a second. A failure is never cached: the next poll asks again.
+ * for a second. A failure is never cached: the next poll asks again. A failed COMMIT
+ * turns it 503 until a commit succeeds again.
  */
 class DatabaseHealth {
   #okAt = 0
@@ -35,6 +37,9 @@ class DatabaseHealth {
   /** The /up answer: 200 {"status":"ok"} or 503, never cached by a client or proxy. */
   async respond(response: HttpContext['response']) {
     response.header('Cache-Control', 'no-store')
+    /* Reads may still work while the disk is full: the last commit failing says writes do not. */
+    if (commitHealth.current())
+      return response.serviceUnavailable({ status: 'unavailable', reason: 'writes' })
     if (await this.isUp()) return response.ok({ status: 'ok' })
     return response.serviceUnavailable({ status: 'unavailable', reason: 'database' })
   }

@@ -1,0 +1,127 @@
+import { test } from '@japa/runner'
+import db from '@adonisjs/lucid/services/db'
+import { CommitFailedError, commitHealth } from '#core/services/durable_commit'
+import { failCommitsOn, healCommitsOn } from '#tests/commit_fault'
+import { removeRowsAfter, snapshotIds, type IdSnapshot } from '#tests/committed_rows'
+import { financeClerk, staffPost, taxpayerWithDecision } from '#tests/fees_fixtures'
+import { auditCount, resetSharedState, withOffice } from '#tests/helpers'
+
+/*
+ * Issue 19, item 1: knex 3.3 resolved `commit()` when the COMMIT failed, so a payment the
+ * disk could not take was reported as booked. These tests commit for real (no per-test
+ * transaction): only a real COMMIT can fail.
+ */
+test.group('Durable commit', (group) => {
+  let snapshot: IdSnapshot
+  group.each.setup(async () => {
+    snapshot = await snapshotIds()
+    await resetSharedState()
+    commitHealth.reset()
+    return async () => {
+      await healCommitsOn('fees_payments')
+      await healCommitsOn('fees_fee_types')
+      await removeRowsAfter(snapshot)
+      await resetSharedState()
+      commitHealth.reset()
+    }
+  })
+
+  test('a transaction whose COMMIT fails throws and leaves nothing behind', async ({ assert }) => {
+    await failCommitsOn('fees_fee_types')
+    const before = await db.from('fees_fee_types').count('* as total').first()
+    let thrown: unknown = null
+    try {
+      await db.transaction(async (trx) => {
+        await trx.table('fees_fee_types').insert(feeType('Opłata targowa'))
+      })
+    } catch (error) {
+      thrown = error
+    }
+    assert.instanceOf(thrown, CommitFailedError)
+    assert.match((thrown as Error).message, /^database commit failed \((SQLITE_CONSTRAINT_FOREIGNKEY|53100)\)/)
+    assert.equal(commitHealth.current()?.reason, (thrown as CommitFailedError).reason)
+    const after = await db.from('fees_fee_types').count('* as total').first()
+    assert.equal(Number(after?.total), Number(before?.total))
+
+    /* The connection is not left inside the failed transaction: the next commit is durable. */
+    await healCommitsOn('fees_fee_types')
+    await db.transaction(async (trx) => {
+      await trx.table('fees_fee_types').insert(feeType('Opłata od posiadania psów'))
+    })
+    assert.isNull(commitHealth.current())
+    assert.equal(await committedElsewhere('fees_fee_types', 'Opłata od posiadania psów'), 1)
+    assert.equal(await committedElsewhere('fees_fee_types', 'Opłata targowa'), 0)
+  })
+
+  test('the clerk reads that nothing was saved, /up answers 503, the resubmit books once', async ({
+    client,
+    assert,
+  }) => {
+    await withOffice()
+    const clerk = await financeClerk()
+    const { taxpayer } = await taxpayerWithDecision()
+    const payment = {
+      amount: '100,00',
+      paidOn: '2026-03-10',
+      title: 'Wpłata w kasie',
+      idempotencyKey: 'a'.repeat(32),
+    }
+    await failCommitsOn('fees_payments')
+    const refused = await staffPost(client, clerk, `/panel/podatki/${taxpayer.id}/wplata`, payment)
+    refused.assertStatus(503)
+    assert.include(refused.text(), 'Nic nie zostało zapisane')
+    assert.notInclude(refused.text(), 'Zaksięgowano')
+    assert.lengthOf(await db.from('fees_payments').where('taxpayer_id', taxpayer.id), 0)
+    assert.equal(await auditCount('fees.payment_booked', 'ksiegowa'), 0)
+
+    const up = await client.get('/up')
+    up.assertStatus(503)
+    up.assertBody({ status: 'unavailable', reason: 'writes' })
+
+    await healCommitsOn('fees_payments')
+    const booked = await staffPost(client, clerk, `/panel/podatki/${taxpayer.id}/wplata`, payment)
+    booked.assertStatus(302)
+    assert.equal(
+      (booked.flashMessage('notification') as { message: string }).message,
+      'Zaksięgowano wpłatę.'
+    )
+    const rows = await db.from('fees_payments').where('taxpayer_id', taxpayer.id)
+    assert.lengthOf(rows, 1)
+    assert.equal(Number(rows[0].amount_gr), 10_000)
+    assert.equal(await auditCount('fees.payment_booked', 'ksiegowa'), 1)
+    ;(await client.get('/up')).assertStatus(200)
+  })
+})
+
+function feeType(name: string) {
+  return {
+    code: `test-${name.length}-${name.charCodeAt(8)}`,
+    name,
+    amount_rule: 'fixed',
+    amount_gr: 5_000,
+    schedule: 'once:03-15',
+    rounding: 'none',
+    created_at: new Date(),
+    updated_at: new Date(),
+  }
+}
+
+/* Read through a connection of its own: only committed rows are there. */
+async function committedElsewhere(table: string, name: string): Promise<number> {
+  const client = db.connection()
+  if (client.dialect.name === 'postgres') {
+    const row = await db.from(table).where('name', name).count('* as total').first()
+    return Number(row?.total)
+  }
+  const { default: Database } = await import('better-sqlite3')
+  const file = (client.getWriteClient().client.config.connection as { filename: string }).filename
+  const other = new Database(file, { readonly: true })
+  try {
+    const row = other.prepare(`SELECT count(*) AS total FROM ${table} WHERE name = ?`).get(name) as {
+      total: number
+    }
+    return row.total
+  } finally {
+    other.close()
+  }
+}
