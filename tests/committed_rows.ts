@@ -63,3 +63,39 @@ export async function removeRowsAfter(snapshot: IdSnapshot) {
     await client.rawQuery('PRAGMA foreign_keys = ON')
   }
 }
+
+/**
+ * Counts rows through a connection of its own, as a restarted process would: a connection
+ * left inside a transaction by the app cannot make uncommitted rows look saved.
+ */
+export async function committedCount(table: string, where: Record<string, string | number>) {
+  const client = db.connection()
+  const config = client.getWriteClient().client.config.connection as Record<string, any>
+  const columns = Object.keys(where)
+  if (client.dialect.name === 'postgres') {
+    const { default: pg } = await import('pg')
+    const other = new pg.Client(config)
+    await other.connect()
+    try {
+      const clause = columns.map((column, i) => `${column} = $${i + 1}`).join(' AND ')
+      const result = await other.query(
+        `SELECT count(*) AS total FROM ${table} WHERE ${clause}`,
+        columns.map((column) => where[column])
+      )
+      return Number(result.rows[0].total)
+    } finally {
+      await other.end()
+    }
+  }
+  const { default: Database } = await import('better-sqlite3')
+  const other = new Database(config.filename, { readonly: true })
+  try {
+    const clause = columns.map((column) => `${column} = ?`).join(' AND ')
+    const row = other
+      .prepare(`SELECT count(*) AS total FROM ${table} WHERE ${clause}`)
+      .get(...columns.map((column) => where[column])) as { total: number }
+    return Number(row.total)
+  } finally {
+    other.close()
+  }
+}

@@ -3,7 +3,7 @@ import { type HttpContext, ExceptionHandler } from '@adonisjs/core/http'
 import type { StatusPageRange, StatusPageRenderer } from '@adonisjs/core/types/http'
 import { errors as bouncerErrors } from '@adonisjs/bouncer'
 import { errors as shieldErrors } from '@adonisjs/shield'
-import { CommitFailedError } from '#core/services/durable_commit'
+import { CommitFailedError, isDatabaseBusy } from '#core/services/durable_commit'
 
 export default class HttpExceptionHandler extends ExceptionHandler {
   protected debug = !app.inProduction && !app.inTest
@@ -64,6 +64,12 @@ export default class HttpExceptionHandler extends ExceptionHandler {
           detail: 'Baza danych nie przyjęła zapisu. Spróbuj ponownie za kilka minut.',
         })
       return ctx.response.send(await ctx.view.render('core/errors/not_saved', { error }))
+    }
+    /* Another process held the write lock past the busy timeout: the statement did not run. */
+    if (isDatabaseBusy(error)) {
+      ctx.response.status(503)
+      ctx.response.header('Retry-After', '5')
+      return ctx.response.send(await ctx.view.render('core/errors/busy', { error }))
     }
     return super.handle(error, ctx)
   }

@@ -23,6 +23,13 @@ export function driverCode(error: unknown): string {
   return typeof code === 'string' && code ? code : 'unknown'
 }
 
+/* SQLite: the write lock stayed taken past busy_timeout. PostgreSQL: lock_not_available, deadlock. */
+const BUSY_CODES = new Set(['SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_LOCKED', '55P03', '40P01'])
+
+export function isDatabaseBusy(error: unknown): boolean {
+  return BUSY_CODES.has(driverCode(error))
+}
+
 export interface CommitFailure {
   at: number
   reason: string

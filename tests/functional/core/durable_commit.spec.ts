@@ -2,7 +2,12 @@ import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import { CommitFailedError, commitHealth } from '#core/services/durable_commit'
 import { failCommitsOn, healCommitsOn } from '#tests/commit_fault'
-import { removeRowsAfter, snapshotIds, type IdSnapshot } from '#tests/committed_rows'
+import {
+  committedCount,
+  removeRowsAfter,
+  snapshotIds,
+  type IdSnapshot,
+} from '#tests/committed_rows'
 import { financeClerk, staffPost, taxpayerWithDecision } from '#tests/fees_fixtures'
 import { auditCount, resetSharedState, withOffice } from '#tests/helpers'
 
@@ -49,8 +54,8 @@ test.group('Durable commit', (group) => {
       await trx.table('fees_fee_types').insert(feeType('Opłata od posiadania psów'))
     })
     assert.isNull(commitHealth.current())
-    assert.equal(await committedElsewhere('fees_fee_types', 'Opłata od posiadania psów'), 1)
-    assert.equal(await committedElsewhere('fees_fee_types', 'Opłata targowa'), 0)
+    assert.equal(await committedCount('fees_fee_types', { name: 'Opłata od posiadania psów' }), 1)
+    assert.equal(await committedCount('fees_fee_types', { name: 'Opłata targowa' }), 0)
   })
 
   test('the clerk reads that nothing was saved, /up answers 503, the resubmit books once', async ({
@@ -103,25 +108,5 @@ function feeType(name: string) {
     rounding: 'none',
     created_at: new Date(),
     updated_at: new Date(),
-  }
-}
-
-/* Read through a connection of its own: only committed rows are there. */
-async function committedElsewhere(table: string, name: string): Promise<number> {
-  const client = db.connection()
-  if (client.dialect.name === 'postgres') {
-    const row = await db.from(table).where('name', name).count('* as total').first()
-    return Number(row?.total)
-  }
-  const { default: Database } = await import('better-sqlite3')
-  const file = (client.getWriteClient().client.config.connection as { filename: string }).filename
-  const other = new Database(file, { readonly: true })
-  try {
-    const row = other.prepare(`SELECT count(*) AS total FROM ${table} WHERE name = ?`).get(name) as {
-      total: number
-    }
-    return row.total
-  } finally {
-    other.close()
   }
 }
