@@ -95,6 +95,13 @@ export function actorFrom(ctx: HttpContext): AuditActor {
   return { realm: 'anonymous', id: null, label: 'anonim' }
 }
 
+/** Who acts and from where, for a service that writes its audit entry in its own transaction. */
+export type AuditContext = Pick<AuditInput, 'actor' | 'ip'>
+
+export function auditContextFrom(ctx: HttpContext): AuditContext {
+  return { actor: actorFrom(ctx), ip: ctx.request.ip() }
+}
+
 export const SYSTEM_ACTOR: AuditActor = { realm: 'system', id: null, label: 'system' }
 
 /**
