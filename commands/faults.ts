@@ -10,7 +10,10 @@ interface Outcome {
   auditVerified: boolean
 }
 
-const FAULT_ACTOR = { actor: { realm: 'system' as const, id: null, label: 'faults' }, ip: '127.0.0.1' }
+const FAULT_ACTOR = {
+  actor: { realm: 'system' as const, id: null, label: 'faults' },
+  ip: '127.0.0.1',
+}
 
 /**
  * ./ace faults (npm run faults, on a throwaway SQLite database): repeats the experiments of
@@ -180,7 +183,8 @@ export default class Faults extends BaseCommand {
     clearTimeout(deadline)
     await exited
     /* The clerk resubmits everything, the unacknowledged next few too: each books once. */
-    for (let i = 0; i < acknowledged.length + 5; i++) await this.#book(taxpayerId, `e3:${i}`, 300 + i)
+    for (let i = 0; i < acknowledged.length + 5; i++)
+      await this.#book(taxpayerId, `e3:${i}`, 300 + i)
     return this.#measure('e3:', acknowledged)
   }
 

@@ -1,5 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
-import { disableAppendOnly, restoreAppendOnly } from '#tests/helpers'
+import { commitHealth } from '#core/services/durable_commit'
+import { disableAppendOnly, resetSharedState, restoreAppendOnly } from '#tests/helpers'
 
 /*
  * Tests that need real COMMITs (a failing commit cannot be shown inside the per-test
@@ -41,6 +42,24 @@ export async function snapshotIds(): Promise<IdSnapshot> {
     snapshot.set(table, Number(row?.id ?? 0))
   }
   return snapshot
+}
+
+/**
+ * A group hook for tests that commit for real: shared state and commit health reset, and
+ * every row the test committed removed afterwards (after `cleanup`, e.g. removing a fault).
+ */
+export function committingForReal(cleanup: () => Promise<void> = async () => {}) {
+  return async () => {
+    const snapshot = await snapshotIds()
+    await resetSharedState()
+    commitHealth.reset()
+    return async () => {
+      await cleanup()
+      await removeRowsAfter(snapshot)
+      await resetSharedState()
+      commitHealth.reset()
+    }
+  }
 }
 
 /** Deletes every row added since the snapshot, foreign keys and append-only triggers aside. */

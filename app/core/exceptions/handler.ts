@@ -78,7 +78,12 @@ export default class HttpExceptionHandler extends ExceptionHandler {
     /* One English line that names the cause: the driver's code and message. */
     if (error instanceof CommitFailedError) {
       ctx.logger.error(
-        { err: error.cause, reason: error.reason, url: ctx.request.url(), method: ctx.request.method() },
+        {
+          err: error.cause,
+          reason: error.reason,
+          url: ctx.request.url(),
+          method: ctx.request.method(),
+        },
         `${error.message}; nothing of this request was saved`
       )
       return

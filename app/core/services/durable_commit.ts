@@ -24,7 +24,13 @@ export function driverCode(error: unknown): string {
 }
 
 /* SQLite: the write lock stayed taken past busy_timeout. PostgreSQL: lock_not_available, deadlock. */
-const BUSY_CODES = new Set(['SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_LOCKED', '55P03', '40P01'])
+const BUSY_CODES = new Set([
+  'SQLITE_BUSY',
+  'SQLITE_BUSY_SNAPSHOT',
+  'SQLITE_LOCKED',
+  '55P03',
+  '40P01',
+])
 
 export function isDatabaseBusy(error: unknown): boolean {
   return BUSY_CODES.has(driverCode(error))

@@ -2,14 +2,9 @@ import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import { CommitFailedError, commitHealth } from '#core/services/durable_commit'
 import { failCommitsOn, healCommitsOn } from '#tests/commit_fault'
-import {
-  committedCount,
-  removeRowsAfter,
-  snapshotIds,
-  type IdSnapshot,
-} from '#tests/committed_rows'
+import { committedCount, committingForReal } from '#tests/committed_rows'
 import { financeClerk, staffPost, taxpayerWithDecision } from '#tests/fees_fixtures'
-import { auditCount, resetSharedState, withOffice } from '#tests/helpers'
+import { auditCount, withOffice } from '#tests/helpers'
 
 /*
  * Issue 19, item 1: knex 3.3 resolved `commit()` when the COMMIT failed, so a payment the
@@ -17,19 +12,12 @@ import { auditCount, resetSharedState, withOffice } from '#tests/helpers'
  * transaction): only a real COMMIT can fail.
  */
 test.group('Durable commit', (group) => {
-  let snapshot: IdSnapshot
-  group.each.setup(async () => {
-    snapshot = await snapshotIds()
-    await resetSharedState()
-    commitHealth.reset()
-    return async () => {
+  group.each.setup(
+    committingForReal(async () => {
       await healCommitsOn('fees_payments')
       await healCommitsOn('fees_fee_types')
-      await removeRowsAfter(snapshot)
-      await resetSharedState()
-      commitHealth.reset()
-    }
-  })
+    })
+  )
 
   test('a transaction whose COMMIT fails throws and leaves nothing behind', async ({ assert }) => {
     await failCommitsOn('fees_fee_types')
@@ -43,7 +31,10 @@ test.group('Durable commit', (group) => {
       thrown = error
     }
     assert.instanceOf(thrown, CommitFailedError)
-    assert.match((thrown as Error).message, /^database commit failed \((SQLITE_CONSTRAINT_FOREIGNKEY|53100)\)/)
+    assert.match(
+      (thrown as Error).message,
+      /^database commit failed \((SQLITE_CONSTRAINT_FOREIGNKEY|53100)\)/
+    )
     assert.equal(commitHealth.current()?.reason, (thrown as CommitFailedError).reason)
     const after = await db.from('fees_fee_types').count('* as total').first()
     assert.equal(Number(after?.total), Number(before?.total))
@@ -94,7 +85,8 @@ test.group('Durable commit', (group) => {
     assert.lengthOf(rows, 1)
     assert.equal(Number(rows[0].amount_gr), 10_000)
     assert.equal(await auditCount('fees.payment_booked', 'ksiegowa'), 1)
-    ;(await client.get('/up')).assertStatus(200)
+    const upAgain = await client.get('/up')
+    upAgain.assertStatus(200)
   })
 })
 

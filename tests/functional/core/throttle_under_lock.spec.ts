@@ -1,14 +1,9 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import { commitHealth } from '#core/services/durable_commit'
-import {
-  committedCount,
-  removeRowsAfter,
-  snapshotIds,
-  type IdSnapshot,
-} from '#tests/committed_rows'
+import { committedCount, committingForReal } from '#tests/committed_rows'
 import { financeClerk, staffPost, taxpayerWithDecision } from '#tests/fees_fixtures'
-import { resetSharedState, withOffice } from '#tests/helpers'
+import { withOffice } from '#tests/helpers'
 import { holdWriteLock } from '#tests/write_lock'
 
 /*
@@ -17,16 +12,7 @@ import { holdWriteLock } from '#tests/write_lock'
  * and what they wrote was lost at restart. Real commits here: the harm was in what survives.
  */
 test.group('Login throttling under a held write lock', (group) => {
-  let snapshot: IdSnapshot
-  group.each.setup(async () => {
-    snapshot = await snapshotIds()
-    await resetSharedState()
-    commitHealth.reset()
-    return async () => {
-      await removeRowsAfter(snapshot)
-      await resetSharedState()
-    }
-  })
+  group.each.setup(committingForReal())
   group.each.timeout(60_000)
 
   test('a failed login while the lock is held leaves the server working and every later write durable', async ({
@@ -72,7 +58,11 @@ test.group('Login throttling under a held write lock', (group) => {
     }
     /* What a restarted process reads: 100 rows, 1 + 2 + … + 100 zł = 5 050 zł. */
     assert.equal(await committedCount('fees_payments', { taxpayer_id: taxpayer.id }), 100)
-    const sum = await db.from('fees_payments').where('taxpayer_id', taxpayer.id).sum('amount_gr as total').first()
+    const sum = await db
+      .from('fees_payments')
+      .where('taxpayer_id', taxpayer.id)
+      .sum('amount_gr as total')
+      .first()
     assert.equal(Number(sum?.total), 505_000)
     assert.isNull(commitHealth.current())
   })

@@ -75,7 +75,8 @@ test.group('Fees / a booking and its audit entry commit together', (group) => {
       amountGr: 25_000,
       paidOn: '2026-03-10',
     })
-    assert.isNull((await auditLog.verify()).broken)
+    const chain = await auditLog.verify()
+    assert.isNull(chain.broken)
   })
 
   test('a resubmit of a payment booked without its entry adds the entry, once', async ({
