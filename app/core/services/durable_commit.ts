@@ -43,6 +43,7 @@ export interface CommitFailure {
 }
 
 type Listener = (failure: CommitFailure) => void
+type RecoveryListener = (last: CommitFailure) => void
 
 /*
  * Health reads these: the last failed commit and whether a commit has worked since.
@@ -53,6 +54,7 @@ const state: { lastFailure: CommitFailure | null; okSinceFailure: boolean } = {
   okSinceFailure: true,
 }
 const listeners = new Set<Listener>()
+const recoveryListeners = new Set<RecoveryListener>()
 
 export const commitHealth = {
   /** The last failed commit while no commit has succeeded since, else null. */
@@ -66,11 +68,26 @@ export const commitHealth = {
     listeners.add(listener)
     return () => listeners.delete(listener)
   },
+  /** Called once by the first commit that succeeds after failures. */
+  onRecovery(listener: RecoveryListener) {
+    recoveryListeners.add(listener)
+    return () => recoveryListeners.delete(listener)
+  },
   /** Tests only: forget a failure they caused. */
   reset() {
     state.lastFailure = null
     state.okSinceFailure = true
   },
+}
+
+function succeeded() {
+  if (state.okSinceFailure) return
+  state.okSinceFailure = true
+  for (const listener of recoveryListeners) {
+    try {
+      listener(state.lastFailure!)
+    } catch {}
+  }
 }
 
 function failed(error: CommitFailedError) {
@@ -126,7 +143,7 @@ export function installDurableCommit() {
     this._completed = true
     return pending.then(
       (response: unknown) => {
-        state.okSinceFailure = true
+        succeeded()
         this._resolver(value)
         return response
       },

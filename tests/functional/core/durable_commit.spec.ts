@@ -1,5 +1,6 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
+import { readCommitFailures } from '#core/services/commit_failures'
 import { CommitFailedError, commitHealth } from '#core/services/durable_commit'
 import { failCommitsOn, healCommitsOn } from '#tests/commit_fault'
 import { committedCount, committingForReal } from '#tests/committed_rows'
@@ -87,6 +88,17 @@ test.group('Durable commit', (group) => {
     assert.equal(await auditCount('fees.payment_booked', 'ksiegowa'), 1)
     const upAgain = await client.get('/up')
     upAgain.assertStatus(200)
+
+    /* For `ratusz doctor`: one failed commit, its cause, and the recovery. */
+    const deadline = Date.now() + 5_000
+    let episode = await readCommitFailures()
+    while (!episode?.recoveredAt && Date.now() < deadline) {
+      await new Promise((resolve) => setImmediate(resolve))
+      episode = await readCommitFailures()
+    }
+    assert.equal(episode?.count, 1)
+    assert.oneOf(episode?.reason, ['SQLITE_CONSTRAINT_FOREIGNKEY', '53100'])
+    assert.isString(episode?.recoveredAt)
   })
 })
 
