@@ -17,6 +17,7 @@ test.group('Durable commit', (group) => {
     committingForReal(async () => {
       await healCommitsOn('fees_payments')
       await healCommitsOn('fees_fee_types')
+      await healCommitsOn('residents')
     })
   )
 
@@ -99,6 +100,34 @@ test.group('Durable commit', (group) => {
     assert.equal(episode?.count, 1)
     assert.oneOf(episode?.reason, ['SQLITE_CONSTRAINT_FOREIGNKEY', '53100'])
     assert.isString(episode?.recoveredAt)
+  })
+
+  test('a registration whose commit fails never says "check your e-mail"', async ({
+    client,
+    assert,
+  }) => {
+    await withOffice()
+    await failCommitsOn('residents')
+    const password = 'słoneczny poranek w Bieszczadach'
+    const response = await client
+      .post('/konto/rejestracja')
+      .form({
+        fullName: 'Małgorzata Wójcik',
+        email: 'malgorzata.wojcik@example.pl',
+        password,
+        password_confirmation: password,
+        consent: 'on',
+      })
+      .withCsrfToken()
+      .redirects(0)
+    response.assertStatus(503)
+    assert.include(response.text(), 'Nic nie zostało zapisane')
+    assert.notInclude(response.text(), 'Sprawdź skrzynkę e-mail')
+    assert.lengthOf(await db.from('residents').where('email', 'malgorzata.wojcik@example.pl'), 0)
+    assert.lengthOf(
+      await db.from('outbox_messages').where('recipient', 'malgorzata.wojcik@example.pl'),
+      0
+    )
   })
 })
 
