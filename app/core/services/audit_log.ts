@@ -121,6 +121,18 @@ export class AuditLog {
     }
   }
 
+  /**
+   * The entry of a change, written in the change's own transaction so both commit or neither
+   * does; nothing when no one is named (imports, demo data audit elsewhere).
+   */
+  async recordFor(
+    context: AuditContext | undefined,
+    entry: Omit<AuditInput, 'actor' | 'ip'>,
+    trx: TransactionClientContract
+  ): Promise<void> {
+    if (context) await this.#append({ ...context, ...entry }, trx)
+  }
+
   async recordFromRequest(
     ctx: HttpContext,
     input: Omit<AuditInput, 'actor' | 'ip'> & { actor?: AuditActor },

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type { HttpContext } from '@adonisjs/core/http'
 import db from '@adonisjs/lucid/services/db'
 import Resident from '#core/models/resident'
-import auditLog, { auditContextFrom } from '#core/services/audit_log'
+import { auditContextFrom } from '#core/services/audit_log'
 import { todayInWarsaw } from '#core/services/calendar'
 import { accountStatement } from '#fees/services/account_statement'
 import { bookings, BookingError } from '#fees/services/bookings'
@@ -162,16 +162,16 @@ export default class AccountBookingsController {
         'Nie ma aktywnego konta mieszkańca z tym adresem e-mail (z potwierdzonym adresem).'
       )
     const staffId = ctx.auth.use('staff').user?.id ?? null
-    await taxpayers.link(taxpayer.id, resident.id, 'clerk', staffId)
-    return doneOnCard(
+    await taxpayers.link(taxpayer.id, resident.id, 'clerk', staffId, {
+      ...auditContextFrom(ctx),
+      action: 'fees.resident_linked',
+      subjectType: 'fees_taxpayer',
+      subjectId: taxpayer.id,
+      details: { residentId: resident.id },
+    })
+    return bookedOnCard(
       ctx,
       taxpayer.id,
-      {
-        action: 'fees.resident_linked',
-        subjectType: 'fees_taxpayer',
-        subjectId: taxpayer.id,
-        details: { residentId: resident.id },
-      },
       `Połączono konto e-BOK ${resident.email} z kontem podatnika.`
     )
   }
@@ -182,18 +182,14 @@ export default class AccountBookingsController {
     const { residentId } = await ctx.request.validateUsing(unlinkResidentValidator, {
       messagesProvider: clerkMessages,
     })
-    await taxpayers.unlink(taxpayer.id, residentId)
-    return doneOnCard(
-      ctx,
-      taxpayer.id,
-      {
-        action: 'fees.resident_unlinked',
-        subjectType: 'fees_taxpayer',
-        subjectId: taxpayer.id,
-        details: { residentId },
-      },
-      'Odłączono konto e-BOK.'
-    )
+    await taxpayers.unlink(taxpayer.id, residentId, {
+      ...auditContextFrom(ctx),
+      action: 'fees.resident_unlinked',
+      subjectType: 'fees_taxpayer',
+      subjectId: taxpayer.id,
+      details: { residentId },
+    })
+    return bookedOnCard(ctx, taxpayer.id, 'Odłączono konto e-BOK.')
   }
 }
 
@@ -202,18 +198,6 @@ async function installmentOr404(ctx: HttpContext) {
     (await db.from('fees_installments').where('id', idParam(ctx)).first()) ?? notFound()
   const taxpayer = (await taxpayers.find(Number(installment.taxpayer_id))) ?? notFound()
   return { installment, taxpayer }
-}
-
-/** Audit entry, success message, back to the account card. */
-async function doneOnCard(
-  ctx: HttpContext,
-  taxpayerId: number,
-  entry: Parameters<typeof auditLog.recordFromRequest>[1],
-  message: string
-) {
-  await auditLog.recordFromRequest(ctx, entry)
-  flashSuccess(ctx, message)
-  return ctx.response.redirect().toRoute('fees.taxpayers.show', { id: taxpayerId })
 }
 
 /** Success message, back to the account card (the service wrote the audit entry with the booking). */

@@ -1,6 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
-import auditLog, { type AuditContext, type AuditInput } from '#core/services/audit_log'
+import auditLog, { type AuditContext } from '#core/services/audit_log'
 import { parseIsoDate } from '#core/services/calendar'
 import { interestRulesAt, ledgerOf } from '#fees/services/ledger_store'
 
@@ -203,12 +203,16 @@ export const bookings = {
       const writtenOff = after.installments.find((row) => row.id === input.installmentId)
       if (!writtenOff || writtenOff.writtenOffGr !== booked)
         throw new BookingError('Kwota odpisu przekracza zaległość tej raty.', 'amount')
-      await auditBooking(trx, input.audit, {
-        action: 'fees.installment_written_off',
-        subjectType: 'fees_installment',
-        subjectId: input.installmentId,
-        details: { taxpayerId, amountGr: input.amountGr, bookedOn: input.bookedOn },
-      })
+      await auditLog.recordFor(
+        input.audit,
+        {
+          action: 'fees.installment_written_off',
+          subjectType: 'fees_installment',
+          subjectId: input.installmentId,
+          details: { taxpayerId, amountGr: input.amountGr, bookedOn: input.bookedOn },
+        },
+        trx
+      )
     })
   },
 
@@ -248,12 +252,16 @@ export const bookings = {
           'Kwota zwrotu musi być dodatnia i nie większa niż nadpłata.',
           'amount'
         )
-      await auditBooking(trx, input.audit, {
-        action: 'fees.overpayment_refunded',
-        subjectType: 'fees_taxpayer',
-        subjectId: input.taxpayerId,
-        details: { amountGr: input.amountGr, bookedOn: input.bookedOn },
-      })
+      await auditLog.recordFor(
+        input.audit,
+        {
+          action: 'fees.overpayment_refunded',
+          subjectType: 'fees_taxpayer',
+          subjectId: input.taxpayerId,
+          details: { amountGr: input.amountGr, bookedOn: input.bookedOn },
+        },
+        trx
+      )
     })
   },
 }
@@ -267,15 +275,6 @@ async function paymentAudited(trx: TransactionClientContract, paymentId: number)
   return Boolean(entry)
 }
 
-/* The booking's audit entry, in the booking's transaction: both commit or neither does. */
-async function auditBooking(
-  trx: TransactionClientContract,
-  audit: AuditContext | undefined,
-  entry: Omit<AuditInput, 'actor' | 'ip'>
-) {
-  if (audit) await auditLog.record({ ...audit, ...entry }, trx)
-}
-
 async function auditPayment(
   trx: TransactionClientContract,
   audit: AuditContext,
@@ -286,16 +285,20 @@ async function auditPayment(
     paid_on: string
   }
 ) {
-  await auditBooking(trx, audit, {
-    action: 'fees.payment_booked',
-    subjectType: 'fees_payment',
-    subjectId: Number(payment.id),
-    details: {
-      taxpayerId: Number(payment.taxpayer_id),
-      amountGr: Number(payment.amount_gr),
-      paidOn: String(payment.paid_on).slice(0, 10),
+  await auditLog.recordFor(
+    audit,
+    {
+      action: 'fees.payment_booked',
+      subjectType: 'fees_payment',
+      subjectId: Number(payment.id),
+      details: {
+        taxpayerId: Number(payment.taxpayer_id),
+        amountGr: Number(payment.amount_gr),
+        paidOn: String(payment.paid_on).slice(0, 10),
+      },
     },
-  })
+    trx
+  )
 }
 
 /** One row of the ledger's own entries: write-off, refund or reminder cost. */

@@ -24,11 +24,8 @@ const NOT_YET: Record<string, number> = {
   'app/core/controllers/resident_password_controller.ts': 1,
   'app/core/services/resident_accounts.ts': 1,
   'app/core/services/staff_login.ts': 1,
-  'app/fees/controllers/account_bookings_controller.ts': 1,
   'app/fees/controllers/imports_controller.ts': 1,
   'app/fees/controllers/reminders_controller.ts': 2,
-  'app/fees/controllers/tax_decisions_controller.ts': 3,
-  'app/fees/controllers/taxpayers_controller.ts': 1,
 }
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url))

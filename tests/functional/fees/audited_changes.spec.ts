@@ -35,7 +35,7 @@ async function allowAudit() {
   await client.rawQuery('DROP TRIGGER audit_fault')
 }
 
-test.group('Fees / a booking and its audit entry commit together', (group) => {
+test.group('Fees / a change and its audit entry commit together', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
   group.each.setup(async () => {
     await resetSharedState()
@@ -135,4 +135,26 @@ test.group('Fees / a booking and its audit entry commit together', (group) => {
     assert.lengthOf(await db.from('fees_ledger_entries').where('taxpayer_id', taxpayer.id), 0)
     await allowAudit()
   })
+
+  test('a recorded delivery of a decision commits with its audit entry or not at all', async ({
+    client,
+    assert,
+  }) => {
+    const clerk = await financeClerk()
+    const { assessmentId } = await taxpayerWithDecision()
+    const url = `/panel/podatki/decyzje/${assessmentId}/doreczenie`
+    await refuseAuditOf('fees.decision_delivered')
+    const refused = await staffPost(client, clerk, url, { deliveredOn: '2026-03-02' })
+    refused.assertStatus(500)
+    const untouched = await db.from('fees_assessments').where('id', assessmentId).first()
+    assert.isNull(untouched.delivered_on)
+
+    await allowAudit()
+    const recorded = await staffPost(client, clerk, url, { deliveredOn: '2026-03-02' })
+    recorded.assertStatus(302)
+    const delivered = await db.from('fees_assessments').where('id', assessmentId).first()
+    assert.equal(delivered.delivered_on, '2026-03-02')
+    assert.equal(await auditCount('fees.decision_delivered', 'ksiegowa'), 1)
+  })
+
 })
