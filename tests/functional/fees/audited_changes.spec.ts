@@ -156,5 +156,4 @@ test.group('Fees / a change and its audit entry commit together', (group) => {
     assert.equal(delivered.delivered_on, '2026-03-02')
     assert.equal(await auditCount('fees.decision_delivered', 'ksiegowa'), 1)
   })
-
 })
