@@ -3,6 +3,10 @@ import { mkdirSync } from 'node:fs'
 import env from '#start/env'
 import { defineConfig } from '@adonisjs/lucid'
 import { dataDir } from '#config/ratusz'
+import { installDurableCommit } from '#core/services/durable_commit'
+
+/* A failed COMMIT throws instead of passing for done (knex 3.3 swallows it). */
+installDurableCommit()
 
 mkdirSync(dataDir, { recursive: true })
 

@@ -16,6 +16,7 @@ import backupService from '#appliance/services/backup_service'
 import { ResticError } from '#appliance/services/restic'
 import { type MinuteRecord, readEventLoopRecords } from '#core/services/event_loop_monitor'
 import { EVENT_LOOP_P99_LIMIT_MS } from '#core/services/server_health'
+import { type CommitFailureEpisode, readCommitFailures } from '#core/services/commit_failures'
 
 export type CheckStatus = 'ok' | 'warn' | 'fail'
 
@@ -561,12 +562,67 @@ async function checkEventLoop() {
   return eventLoopCheck(await readEventLoopRecords())
 }
 
+const RECENT_MS = 7 * 24 * 3_600_000
+
+/** Failed commits the web server or worker recorded: FAIL while writes are refused, WARN for a week after. */
+export function commitCheck(episode: CommitFailureEpisode | null, now = Date.now()): CheckResult {
+  const label = 'Database writes'
+  if (!episode)
+    return result(
+      'commits',
+      label,
+      'ok',
+      'no failed commit recorded',
+      null,
+      pl('nie odnotowano nieudanego zapisu')
+    )
+  const what = `${episode.count} commit(s) failed from ${episode.firstAt} to ${episode.lastAt} (${episode.reason}): ${episode.message}`
+  const whatPl = `${episode.count} transakcji nie zatwierdzono od ${episode.firstAt} do ${episode.lastAt} (${episode.reason}): ${episode.message}`
+  if (!episode.recoveredAt)
+    return result(
+      'commits',
+      label,
+      'fail',
+      `${what}; none has succeeded since`,
+      'Writes are refused: free space on the data disk (df -h on RATUSZ_DATA), then read journalctl -u ratusz-web.',
+      pl(
+        `${whatPl}; od tej pory żadna się nie powiodła`,
+        'Baza danych nie przyjmuje zapisów: zwolnij miejsce na dysku z danymi (df -h w RATUSZ_DATA) i przejrzyj journalctl -u ratusz-web.'
+      )
+    )
+  if (now - Date.parse(episode.recoveredAt) < RECENT_MS)
+    return result(
+      'commits',
+      label,
+      'warn',
+      `${what}; writes work again since ${episode.recoveredAt}`,
+      'Users were told nothing was saved; find the cause (usually a full data disk) so it does not come back.',
+      pl(
+        `${whatPl}; zapisy działają znów od ${episode.recoveredAt}`,
+        'Użytkownicy dostali komunikat, że nic nie zapisano; usuń przyczynę (zwykle pełny dysk z danymi), aby się nie powtórzyła.'
+      )
+    )
+  return result(
+    'commits',
+    label,
+    'ok',
+    `last failed commit ${episode.lastAt}`,
+    null,
+    pl(`ostatni nieudany zapis ${episode.lastAt}`)
+  )
+}
+
+async function checkCommits() {
+  return commitCheck(await readCommitFailures())
+}
+
 const CHECKS = [
   checkNode,
   checkDisk,
   checkPermissions,
   checkConfig,
   checkDatabase,
+  checkCommits,
   checkEventLoop,
   checkBackupAge,
   checkBackupRepository,

@@ -3,6 +3,7 @@ import { type HttpContext, ExceptionHandler } from '@adonisjs/core/http'
 import type { StatusPageRange, StatusPageRenderer } from '@adonisjs/core/types/http'
 import { errors as bouncerErrors } from '@adonisjs/bouncer'
 import { errors as shieldErrors } from '@adonisjs/shield'
+import { CommitFailedError, isDatabaseBusy } from '#core/services/durable_commit'
 
 export default class HttpExceptionHandler extends ExceptionHandler {
   protected debug = !app.inProduction && !app.inTest
@@ -51,10 +52,42 @@ export default class HttpExceptionHandler extends ExceptionHandler {
       })
       return ctx.response.redirect().back()
     }
+    /* The database refused the COMMIT: say plainly that nothing was saved, never a success. */
+    if (error instanceof CommitFailedError) {
+      ctx.response.status(503)
+      ctx.response.header('Retry-After', '60')
+      if (ctx.request.accepts(['html', 'json']) === 'json')
+        return ctx.response.send({
+          type: 'about:blank',
+          title: 'Nic nie zostało zapisane',
+          status: 503,
+          detail: 'Baza danych nie przyjęła zapisu. Spróbuj ponownie za kilka minut.',
+        })
+      return ctx.response.send(await ctx.view.render('core/errors/not_saved', { error }))
+    }
+    /* Another process held the write lock past the busy timeout: the statement did not run. */
+    if (isDatabaseBusy(error)) {
+      ctx.response.status(503)
+      ctx.response.header('Retry-After', '5')
+      return ctx.response.send(await ctx.view.render('core/errors/busy', { error }))
+    }
     return super.handle(error, ctx)
   }
 
   async report(error: unknown, ctx: HttpContext) {
+    /* One English line that names the cause: the driver's code and message. */
+    if (error instanceof CommitFailedError) {
+      ctx.logger.error(
+        {
+          err: error.cause,
+          reason: error.reason,
+          url: ctx.request.url(),
+          method: ctx.request.method(),
+        },
+        `${error.message}; nothing of this request was saved`
+      )
+      return
+    }
     return super.report(error, ctx)
   }
 }

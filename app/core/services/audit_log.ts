@@ -95,6 +95,13 @@ export function actorFrom(ctx: HttpContext): AuditActor {
   return { realm: 'anonymous', id: null, label: 'anonim' }
 }
 
+/** Who acts and from where, for a service that writes its audit entry in its own transaction. */
+export type AuditContext = Pick<AuditInput, 'actor' | 'ip'>
+
+export function auditContextFrom(ctx: HttpContext): AuditContext {
+  return { actor: actorFrom(ctx), ip: ctx.request.ip() }
+}
+
 export const SYSTEM_ACTOR: AuditActor = { realm: 'system', id: null, label: 'system' }
 
 /**
@@ -112,6 +119,18 @@ export class AuditLog {
         if (attempt >= 5 || !isConflict(error)) throw error
       }
     }
+  }
+
+  /**
+   * The entry of a change, written in the change's own transaction so both commit or neither
+   * does; nothing when no one is named (imports, demo data audit elsewhere).
+   */
+  async recordFor(
+    context: AuditContext | undefined,
+    entry: Omit<AuditInput, 'actor' | 'ip'>,
+    trx: TransactionClientContract
+  ): Promise<void> {
+    if (context) await this.#append({ ...context, ...entry }, trx)
   }
 
   async recordFromRequest(

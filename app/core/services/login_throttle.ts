@@ -1,4 +1,5 @@
 import limiter from '@adonisjs/limiter/services/main'
+import { errors as limiterErrors } from '@adonisjs/limiter'
 
 /*
  * Failed logins are counted per account and per address in the database store,
@@ -53,7 +54,9 @@ export class LoginThrottle {
           await l.block(key, BLOCK_FOR)
           state = { blocked: true, retryAfterSeconds: await l.availableIn(key) }
         }
-      } catch {
+      } catch (error) {
+        /* Only the limit itself means blocked; a database error is not a reason to lock anyone out. */
+        if (!(error instanceof limiterErrors.E_TOO_MANY_REQUESTS)) throw error
         state = { blocked: true, retryAfterSeconds: await l.availableIn(key) }
       }
     }

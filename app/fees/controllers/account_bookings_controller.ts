@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type { HttpContext } from '@adonisjs/core/http'
 import db from '@adonisjs/lucid/services/db'
 import Resident from '#core/models/resident'
-import auditLog from '#core/services/audit_log'
+import { auditContextFrom } from '#core/services/audit_log'
 import { todayInWarsaw } from '#core/services/calendar'
 import { accountStatement } from '#fees/services/account_statement'
 import { bookings, BookingError } from '#fees/services/bookings'
@@ -61,23 +61,13 @@ export default class AccountBookingsController {
         /* Namespaced so a form token can never collide with a bank line's key. */
         idempotencyKey: `clerk:${data.idempotencyKey}`,
         staffId: ctx.auth.use('staff').user?.id ?? null,
+        audit: auditContextFrom(ctx),
       })
     } catch (error) {
       return refusedBooking(ctx, error)
     }
     if (booked.taxpayerId !== taxpayer.id) notFound()
-    if (booked.created)
-      return doneOnCard(
-        ctx,
-        taxpayer.id,
-        {
-          action: 'fees.payment_booked',
-          subjectType: 'fees_payment',
-          subjectId: booked.paymentId,
-          details: { taxpayerId: taxpayer.id, amountGr: Number(data.amount), paidOn: data.paidOn },
-        },
-        'Zaksięgowano wpłatę.'
-      )
+    if (booked.created) return bookedOnCard(ctx, taxpayer.id, 'Zaksięgowano wpłatę.')
     /* A double click lands here second: the clerk must read that the payment is booked, once. */
     ctx.session.flash('notification', {
       type: 'info',
@@ -114,25 +104,12 @@ export default class AccountBookingsController {
         bookedOn: data.bookedOn,
         description: data.writeOffReason,
         staffId: ctx.auth.use('staff').user?.id ?? null,
+        audit: auditContextFrom(ctx),
       })
     } catch (error) {
       return refusedBooking(ctx, error)
     }
-    return doneOnCard(
-      ctx,
-      taxpayer.id,
-      {
-        action: 'fees.installment_written_off',
-        subjectType: 'fees_installment',
-        subjectId: Number(installment.id),
-        details: {
-          taxpayerId: taxpayer.id,
-          amountGr: Number(data.amount),
-          bookedOn: data.bookedOn,
-        },
-      },
-      'Zaksięgowano odpis raty.'
-    )
+    return bookedOnCard(ctx, taxpayer.id, 'Zaksięgowano odpis raty.')
   }
 
   async refundForm(ctx: HttpContext) {
@@ -160,21 +137,12 @@ export default class AccountBookingsController {
         bookedOn: data.bookedOn,
         description: data.refundReason,
         staffId: ctx.auth.use('staff').user?.id ?? null,
+        audit: auditContextFrom(ctx),
       })
     } catch (error) {
       return refusedBooking(ctx, error)
     }
-    return doneOnCard(
-      ctx,
-      taxpayer.id,
-      {
-        action: 'fees.overpayment_refunded',
-        subjectType: 'fees_taxpayer',
-        subjectId: taxpayer.id,
-        details: { amountGr: Number(data.amount), bookedOn: data.bookedOn },
-      },
-      'Zaksięgowano zwrot nadpłaty.'
-    )
+    return bookedOnCard(ctx, taxpayer.id, 'Zaksięgowano zwrot nadpłaty.')
   }
 
   /** Links a resident's e-BOK account after the clerk checked the person's identity at the desk. */
@@ -194,16 +162,16 @@ export default class AccountBookingsController {
         'Nie ma aktywnego konta mieszkańca z tym adresem e-mail (z potwierdzonym adresem).'
       )
     const staffId = ctx.auth.use('staff').user?.id ?? null
-    await taxpayers.link(taxpayer.id, resident.id, 'clerk', staffId)
-    return doneOnCard(
+    await taxpayers.link(taxpayer.id, resident.id, 'clerk', staffId, {
+      ...auditContextFrom(ctx),
+      action: 'fees.resident_linked',
+      subjectType: 'fees_taxpayer',
+      subjectId: taxpayer.id,
+      details: { residentId: resident.id },
+    })
+    return bookedOnCard(
       ctx,
       taxpayer.id,
-      {
-        action: 'fees.resident_linked',
-        subjectType: 'fees_taxpayer',
-        subjectId: taxpayer.id,
-        details: { residentId: resident.id },
-      },
       `Połączono konto e-BOK ${resident.email} z kontem podatnika.`
     )
   }
@@ -214,18 +182,14 @@ export default class AccountBookingsController {
     const { residentId } = await ctx.request.validateUsing(unlinkResidentValidator, {
       messagesProvider: clerkMessages,
     })
-    await taxpayers.unlink(taxpayer.id, residentId)
-    return doneOnCard(
-      ctx,
-      taxpayer.id,
-      {
-        action: 'fees.resident_unlinked',
-        subjectType: 'fees_taxpayer',
-        subjectId: taxpayer.id,
-        details: { residentId },
-      },
-      'Odłączono konto e-BOK.'
-    )
+    await taxpayers.unlink(taxpayer.id, residentId, {
+      ...auditContextFrom(ctx),
+      action: 'fees.resident_unlinked',
+      subjectType: 'fees_taxpayer',
+      subjectId: taxpayer.id,
+      details: { residentId },
+    })
+    return bookedOnCard(ctx, taxpayer.id, 'Odłączono konto e-BOK.')
   }
 }
 
@@ -236,14 +200,8 @@ async function installmentOr404(ctx: HttpContext) {
   return { installment, taxpayer }
 }
 
-/** Audit entry, success message, back to the account card. */
-async function doneOnCard(
-  ctx: HttpContext,
-  taxpayerId: number,
-  entry: Parameters<typeof auditLog.recordFromRequest>[1],
-  message: string
-) {
-  await auditLog.recordFromRequest(ctx, entry)
+/** Success message, back to the account card (the service wrote the audit entry with the booking). */
+function bookedOnCard(ctx: HttpContext, taxpayerId: number, message: string) {
   flashSuccess(ctx, message)
   return ctx.response.redirect().toRoute('fees.taxpayers.show', { id: taxpayerId })
 }

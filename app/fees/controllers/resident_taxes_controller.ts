@@ -1,7 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { addDays, parseIsoDate, todayInWarsaw } from '#core/services/calendar'
 import { formatDate } from '#core/services/formatting'
-import auditLog from '#core/services/audit_log'
+import auditLog, { auditContextFrom } from '#core/services/audit_log'
 import { LoginThrottle, type ThrottleState } from '#core/services/login_throttle'
 import { paymentQrSvg } from '#payments/services/transfer_data'
 import { accountStatement } from '#fees/services/account_statement'
@@ -59,7 +59,13 @@ export default class ResidentTaxesController {
     const { kod } = await request.validateUsing(linkByCodeValidator, {
       messagesProvider: residentFeesMessages,
     })
-    const taxpayer = await taxpayers.linkByCode(resident.id, kod)
+    const taxpayer = await taxpayers.linkByCode(resident.id, kod, (taxpayerId) => ({
+      ...auditContextFrom(ctx),
+      action: 'fees.taxpayer_linked',
+      subjectType: 'fees_taxpayer',
+      subjectId: taxpayerId,
+      details: { method: 'code' },
+    }))
     if (!taxpayer) {
       const after = await codeThrottle.fail(account, ip)
       await audit('fees.link_code_failed', null)
@@ -72,7 +78,6 @@ export default class ResidentTaxesController {
       })
       return response.redirect().toRoute('fees.resident.index')
     }
-    await audit('fees.taxpayer_linked', taxpayer.id)
     session.flash('notification', {
       type: 'success',
       message: `Połączono konto podatnika: ${taxpayer.name}.`,

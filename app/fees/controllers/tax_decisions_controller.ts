@@ -1,6 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import db from '@adonisjs/lucid/services/db'
-import auditLog from '#core/services/audit_log'
+import { auditContextFrom } from '#core/services/audit_log'
 import { todayInWarsaw } from '#core/services/calendar'
 import { accountStatement } from '#fees/services/account_statement'
 import {
@@ -88,18 +88,13 @@ export default class TaxDecisionsController {
         issuedOn: data.issuedOn,
         deliveredOn: data.deliveredOn ?? null,
         staffId: ctx.auth.use('staff').user?.id ?? null,
+        audit: auditContextFrom(ctx),
       })
     } catch (error) {
       if (error instanceof AssessmentError || error instanceof CalculationError)
         return backWithFieldError(ctx, error.field === 'year' ? 'year' : 'issuedOn', error.message)
       throw error
     }
-    await auditLog.recordFromRequest(ctx, {
-      action: 'fees.decision_issued',
-      subjectType: 'fees_assessment',
-      subjectId: issued.assessmentId,
-      details: { taxpayerId: taxpayer.id, year: data.year },
-    })
     /* Shown once on the next page; it is printed on the decision, never stored in clear in the session after that. */
     ctx.session.flash('issuedAccessCode', issued.accessCode)
     return ctx.response.redirect().toRoute('fees.decisions.show', { id: issued.assessmentId })
@@ -152,13 +147,7 @@ export default class TaxDecisionsController {
         'deliveredOn',
         'Data doręczenia nie może być wcześniejsza niż data wydania decyzji.'
       )
-    await recordDelivery(id, deliveredOn)
-    await auditLog.recordFromRequest(ctx, {
-      action: 'fees.decision_delivered',
-      subjectType: 'fees_assessment',
-      subjectId: id,
-      details: { deliveredOn },
-    })
+    await recordDelivery(id, deliveredOn, auditContextFrom(ctx))
     flashSuccess(ctx, 'Zapisano datę doręczenia. Terminy rat zostały przeliczone.')
     return ctx.response.redirect().toRoute('fees.decisions.show', { id })
   }
@@ -166,7 +155,8 @@ export default class TaxDecisionsController {
   async correct(ctx: HttpContext) {
     await ctx.bouncer.authorize('manageTaxes')
     const id = idParam(ctx)
-    const row = (await db.from('fees_assessments').where('id', id).first()) ?? notFound()
+    const decision = await db.from('fees_assessments').where('id', id).first()
+    if (!decision) notFound()
     const data = await ctx.request.validateUsing(correctionValidator, {
       messagesProvider: clerkMessages,
     })
@@ -177,6 +167,7 @@ export default class TaxDecisionsController {
         effectiveFrom: data.effectiveFrom,
         issuedOn: data.issuedOn,
         staffId: ctx.auth.use('staff').user?.id ?? null,
+        audit: auditContextFrom(ctx),
       })
     } catch (error) {
       if (error instanceof AssessmentError || error instanceof CalculationError)
@@ -187,16 +178,6 @@ export default class TaxDecisionsController {
         )
       throw error
     }
-    await auditLog.recordFromRequest(ctx, {
-      action: 'fees.decision_corrected',
-      subjectType: 'fees_assessment',
-      subjectId: corrected.assessmentId,
-      details: {
-        replaces: id,
-        taxpayerId: Number(row.taxpayer_id),
-        effectiveFrom: data.effectiveFrom,
-      },
-    })
     flashSuccess(ctx, `Wydano decyzję zmieniającą od ${data.effectiveFrom}. Raty przeliczono.`)
     return ctx.response.redirect().toRoute('fees.decisions.show', { id: corrected.assessmentId })
   }

@@ -1,6 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import db from '@adonisjs/lucid/services/db'
-import auditLog from '#core/services/audit_log'
+import auditLog, { auditContextFrom } from '#core/services/audit_log'
 import {
   taxpayers,
   TaxpayerError,
@@ -82,16 +82,16 @@ export default class TaxpayersController {
     if (data.kind !== taxpayer.kind)
       return backWithFieldError(ctx, 'kind', 'Rodzaju podatnika nie można zmienić po utworzeniu.')
     try {
-      await taxpayers.update(taxpayer.id, taxpayerData(data))
+      await taxpayers.update(taxpayer.id, taxpayerData(data), undefined, {
+        ...auditContextFrom(ctx),
+        action: 'fees.taxpayer_updated',
+        subjectType: 'fees_taxpayer',
+        subjectId: taxpayer.id,
+      })
     } catch (error) {
       if (error instanceof TaxpayerError) return backWithFieldError(ctx, error.field, error.message)
       throw error
     }
-    await auditLog.recordFromRequest(ctx, {
-      action: 'fees.taxpayer_updated',
-      subjectType: 'fees_taxpayer',
-      subjectId: taxpayer.id,
-    })
     flashSuccess(ctx, 'Zapisano dane podatnika.')
     return ctx.response.redirect().toRoute('fees.taxpayers.show', { id: taxpayer.id })
   }

@@ -14,6 +14,7 @@ import {
   type TaxRateInput,
 } from '#fees/services/assessment_calculation'
 import { taxpayers } from '#fees/services/taxpayers'
+import auditLog, { type AuditContext } from '#core/services/audit_log'
 
 export type AssessmentKind = ScheduleKind | 'waste' | 'fee'
 
@@ -214,6 +215,8 @@ export async function issueTaxDecision(input: {
   issuedOn: string
   deliveredOn?: string | null
   staffId?: number | null
+  /** Who issues it: the audit entry commits with the decision. */
+  audit?: AuditContext
 }): Promise<{ assessmentId: number; accessCode: string }> {
   const taxpayer = await taxpayers.find(input.taxpayerId)
   if (!taxpayer) throw new AssessmentError('Nie ma takiego podatnika.', 'taxpayerId')
@@ -256,6 +259,16 @@ export async function issueTaxDecision(input: {
       staffId: input.staffId ?? null,
     })
     const accessCode = await taxpayers.issueAccessCode(input.taxpayerId, trx)
+    await auditLog.recordFor(
+      input.audit,
+      {
+        action: 'fees.decision_issued',
+        subjectType: 'fees_assessment',
+        subjectId: assessmentId,
+        details: { taxpayerId: input.taxpayerId, year: input.year },
+      },
+      trx
+    )
     return { assessmentId, accessCode }
   })
 }
@@ -266,7 +279,11 @@ export async function issueTaxDecision(input: {
  * Installments a correction carried over from the decision it replaced were
  * owed since that decision and keep their dates.
  */
-export async function recordDelivery(assessmentId: number, deliveredOn: string) {
+export async function recordDelivery(
+  assessmentId: number,
+  deliveredOn: string,
+  audit?: AuditContext
+) {
   validDate(deliveredOn, 'deliveredOn')
   await db.transaction(async (trx) => {
     const assessment = await trx
@@ -294,6 +311,16 @@ export async function recordDelivery(assessmentId: number, deliveredOn: string) 
       if (due !== installment.due)
         await trx.from('fees_installments').where('id', installment.id).update({ due })
     }
+    await auditLog.recordFor(
+      audit,
+      {
+        action: 'fees.decision_delivered',
+        subjectType: 'fees_assessment',
+        subjectId: assessmentId,
+        details: { deliveredOn },
+      },
+      trx
+    )
   })
 }
 
@@ -385,6 +412,7 @@ export async function correctTaxDecision(input: {
   effectiveFrom: string
   issuedOn: string
   staffId?: number | null
+  audit?: AuditContext
 }): Promise<{ assessmentId: number }> {
   const old = await db.from('fees_assessments').where('id', input.assessmentId).first()
   if (!old || old.status !== 'active')
@@ -446,6 +474,20 @@ export async function correctTaxDecision(input: {
       effectiveFrom: input.effectiveFrom,
       staffId: input.staffId ?? null,
     })
+    await auditLog.recordFor(
+      input.audit,
+      {
+        action: 'fees.decision_corrected',
+        subjectType: 'fees_assessment',
+        subjectId: assessmentId,
+        details: {
+          replaces: Number(old.id),
+          taxpayerId: Number(old.taxpayer_id),
+          effectiveFrom: input.effectiveFrom,
+        },
+      },
+      trx
+    )
     return { assessmentId }
   })
 }

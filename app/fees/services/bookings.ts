@@ -1,5 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import auditLog, { type AuditContext } from '#core/services/audit_log'
 import { parseIsoDate } from '#core/services/calendar'
 import { interestRulesAt, ledgerOf } from '#fees/services/ledger_store'
 
@@ -29,6 +30,8 @@ export interface PaymentInput {
   /** The same bank line or gateway notification books once. */
   idempotencyKey: string
   staffId?: number | null
+  /** Who booked it: the audit entry commits with the payment, or neither does. */
+  audit?: AuditContext
 }
 
 export interface BookedPayment {
@@ -68,12 +71,16 @@ export const bookings = {
         .from('fees_payments')
         .where('idempotency_key', input.idempotencyKey)
         .first()
-      if (existing)
+      if (existing) {
+        /* A payment committed without its entry before bookings audited in their transaction. */
+        if (input.audit && !(await paymentAudited(trx, Number(existing.id))))
+          await auditPayment(trx, input.audit, existing)
         return {
           paymentId: Number(existing.id),
           taxpayerId: Number(existing.taxpayer_id),
           created: false,
         }
+      }
 
       const taxpayer = input.taxpayerId
         ? await trx.from('fees_taxpayers').where('id', input.taxpayerId).first()
@@ -125,6 +132,13 @@ export const bookings = {
         })
         .returning('id')
       const paymentId = Number(typeof inserted === 'object' ? inserted.id : inserted)
+      if (input.audit)
+        await auditPayment(trx, input.audit, {
+          id: paymentId,
+          taxpayer_id: taxpayer.id,
+          amount_gr: input.amountGr,
+          paid_on: input.paidOn,
+        })
       return { paymentId, taxpayerId: Number(taxpayer.id), created: true }
     }
     if (client) return run(client)
@@ -152,6 +166,7 @@ export const bookings = {
     bookedOn: string
     description: string
     staffId?: number | null
+    audit?: AuditContext
   }) {
     validDate(input.bookedOn, 'bookedOn')
     if (!Number.isSafeInteger(input.amountGr) || input.amountGr <= 0)
@@ -188,6 +203,16 @@ export const bookings = {
       const writtenOff = after.installments.find((row) => row.id === input.installmentId)
       if (!writtenOff || writtenOff.writtenOffGr !== booked)
         throw new BookingError('Kwota odpisu przekracza zaległość tej raty.', 'amount')
+      await auditLog.recordFor(
+        input.audit,
+        {
+          action: 'fees.installment_written_off',
+          subjectType: 'fees_installment',
+          subjectId: input.installmentId,
+          details: { taxpayerId, amountGr: input.amountGr, bookedOn: input.bookedOn },
+        },
+        trx
+      )
     })
   },
 
@@ -198,6 +223,7 @@ export const bookings = {
     bookedOn: string
     description: string
     staffId?: number | null
+    audit?: AuditContext
   }) {
     validDate(input.bookedOn, 'bookedOn')
     /* Read before the transaction: on SQLite it holds the only connection. */
@@ -226,8 +252,53 @@ export const bookings = {
           'Kwota zwrotu musi być dodatnia i nie większa niż nadpłata.',
           'amount'
         )
+      await auditLog.recordFor(
+        input.audit,
+        {
+          action: 'fees.overpayment_refunded',
+          subjectType: 'fees_taxpayer',
+          subjectId: input.taxpayerId,
+          details: { amountGr: input.amountGr, bookedOn: input.bookedOn },
+        },
+        trx
+      )
     })
   },
+}
+
+async function paymentAudited(trx: TransactionClientContract, paymentId: number) {
+  const entry = await trx
+    .from('audit_entries')
+    .where({ subject_type: 'fees_payment', subject_id: String(paymentId) })
+    .where('action', 'fees.payment_booked')
+    .first()
+  return Boolean(entry)
+}
+
+async function auditPayment(
+  trx: TransactionClientContract,
+  audit: AuditContext,
+  payment: {
+    id: number | string
+    taxpayer_id: number | string
+    amount_gr: number | string
+    paid_on: string
+  }
+) {
+  await auditLog.recordFor(
+    audit,
+    {
+      action: 'fees.payment_booked',
+      subjectType: 'fees_payment',
+      subjectId: Number(payment.id),
+      details: {
+        taxpayerId: Number(payment.taxpayer_id),
+        amountGr: Number(payment.amount_gr),
+        paidOn: String(payment.paid_on).slice(0, 10),
+      },
+    },
+    trx
+  )
 }
 
 /** One row of the ledger's own entries: write-off, refund or reminder cost. */

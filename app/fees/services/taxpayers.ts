@@ -1,5 +1,6 @@
 import { createHmac, randomInt } from 'node:crypto'
 import db from '@adonisjs/lucid/services/db'
+import auditLog, { type AuditInput } from '#core/services/audit_log'
 import encryption from '@adonisjs/core/services/encryption'
 import env from '#start/env'
 import type { TransactionClientContract, QueryClientContract } from '@adonisjs/lucid/types/database'
@@ -163,7 +164,9 @@ export const taxpayers = {
   async update(
     id: number,
     data: TaxpayerData,
-    client?: TransactionClientContract
+    client?: TransactionClientContract,
+    /** The entry commits with the change. */
+    audit?: AuditInput
   ): Promise<TaxpayerRow> {
     const run = async (trx: TransactionClientContract) => {
       for (const field of ['pesel', 'nip'] as const) {
@@ -184,6 +187,7 @@ export const taxpayers = {
       /* No longer joint: former co-owners (and their e-BOK accounts) must stop seeing it. */
       if (data.kind === 'joint') await this.setMembers(id, data.memberIds ?? [], trx)
       else await trx.from('fees_taxpayer_members').where('joint_id', id).delete()
+      if (audit) await auditLog.record(audit, trx)
       return toTaxpayer(await trx.from('fees_taxpayers').where('id', id).firstOrFail())
     }
     return client ? run(client) : db.transaction(run)
@@ -272,13 +276,18 @@ export const taxpayers = {
   },
 
   /** Links a resident account by the code printed on a decision; null when the code matches nobody. */
-  async linkByCode(residentId: number, code: string): Promise<TaxpayerRow | null> {
+  /** `audit` gets the taxpayer's id once found; the entry commits with the link. */
+  async linkByCode(
+    residentId: number,
+    code: string,
+    audit?: (taxpayerId: number) => AuditInput
+  ): Promise<TaxpayerRow | null> {
     const row = await db
       .from('fees_taxpayers')
       .where('access_code_digest', codeDigest(code))
       .first()
     if (!row) return null
-    await this.link(Number(row.id), residentId, 'code', null)
+    await this.link(Number(row.id), residentId, 'code', null, audit?.(Number(row.id)))
     return toTaxpayer(row)
   },
 
@@ -286,27 +295,34 @@ export const taxpayers = {
     taxpayerId: number,
     residentId: number,
     method: 'code' | 'clerk',
-    staffId: number | null
+    staffId: number | null,
+    audit?: AuditInput
   ) {
-    const existing = await db
-      .from('fees_taxpayer_links')
-      .where({ taxpayer_id: taxpayerId, resident_id: residentId })
-      .first()
-    if (existing) return
-    await db.table('fees_taxpayer_links').insert({
-      taxpayer_id: taxpayerId,
-      resident_id: residentId,
-      method,
-      linked_by_staff_id: staffId,
-      created_at: new Date(),
+    await db.transaction(async (trx) => {
+      const existing = await trx
+        .from('fees_taxpayer_links')
+        .where({ taxpayer_id: taxpayerId, resident_id: residentId })
+        .first()
+      if (!existing)
+        await trx.table('fees_taxpayer_links').insert({
+          taxpayer_id: taxpayerId,
+          resident_id: residentId,
+          method,
+          linked_by_staff_id: staffId,
+          created_at: new Date(),
+        })
+      if (audit) await auditLog.record(audit, trx)
     })
   },
 
-  async unlink(taxpayerId: number, residentId: number) {
-    await db
-      .from('fees_taxpayer_links')
-      .where({ taxpayer_id: taxpayerId, resident_id: residentId })
-      .delete()
+  async unlink(taxpayerId: number, residentId: number, audit?: AuditInput) {
+    await db.transaction(async (trx) => {
+      await trx
+        .from('fees_taxpayer_links')
+        .where({ taxpayer_id: taxpayerId, resident_id: residentId })
+        .delete()
+      if (audit) await auditLog.record(audit, trx)
+    })
   },
 
   /** Taxpayers a resident may see: linked ones and the joint ones they are a member of. */

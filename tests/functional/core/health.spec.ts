@@ -58,6 +58,22 @@ test.group('Health check', () => {
     assert.isUndefined(response.header('set-cookie'))
   })
 
+  test('GET /up answers 503 while the data disk has no room for writes', async ({ client }) => {
+    /* No disk this test runs on has a petabyte free: to /up it is as full as a full one. */
+    databaseHealth.minFreeBytes = 1024 ** 5
+    databaseHealth.forget()
+    try {
+      const full = await client.get('/up')
+      full.assertStatus(503)
+      full.assertBody({ status: 'unavailable', reason: 'disk' })
+    } finally {
+      databaseHealth.minFreeBytes = 64 * 1024 ** 2
+      databaseHealth.forget()
+    }
+    const room = await client.get('/up')
+    room.assertStatus(200)
+  })
+
   test('GET /up answers 503 when the database cannot be reached, and 200 again afterwards', async ({
     client,
     assert,
