@@ -91,6 +91,16 @@ export function intToIp(value: number): string {
   return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join('.')
 }
 
+/* The private IPv4 blocks of RFC 1918, first and last address. */
+const PRIVATE_BLOCKS: [number, number][] = [
+  ['10.0.0.0', 8],
+  ['172.16.0.0', 12],
+  ['192.168.0.0', 16],
+].map(([address, bits]) => {
+  const first = ipToInt(address as string)
+  return [first, first + 2 ** (32 - (bits as number)) - 1]
+})
+
 /** An IPv4 VPN range between /16 and /30, given with its network address (10.77.0.0/24). */
 export function parseRange(cidr: string): Ipv4Range {
   const match = /^(\d{1,3}(?:\.\d{1,3}){3})\/(\d{1,2})$/.exec(cidr.trim())
@@ -118,11 +128,23 @@ export function parseRange(cidr: string): Ipv4Range {
       `Zakres musi zaczynać się od adresu sieci: ${intToIp(network - (network % size))}/${prefix}.`
     )
   }
+  const broadcast = network + size - 1
+  /*
+   * Only a private block (RFC 1918): the range joins the staff zone, so loopback, link-local or
+   * a public range would open the panel to addresses that are not the office's clerks.
+   */
+  if (!PRIVATE_BLOCKS.some(([from, to]) => network >= from && broadcast <= to)) {
+    throw new VpnError(
+      'addressRange',
+      `"${cidr}" is not inside a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)`,
+      'Zakres musi leżeć w puli adresów prywatnych: 10.0.0.0/8, 172.16.0.0/12 albo 192.168.0.0/16.'
+    )
+  }
   return {
     cidr: `${match[1]}/${prefix}`,
     network,
     prefix,
-    broadcast: network + size - 1,
+    broadcast,
     server: network + 1,
   }
 }

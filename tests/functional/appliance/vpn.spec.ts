@@ -253,6 +253,11 @@ test.group('Appliance / VPN admin page', (group) => {
     bad.assertStatus(422)
     bad.assertTextIncludes('Zakres musi zaczynać się od adresu sieci: 10.77.0.0/24.')
     bad.assertTextIncludes('href="#f-addressRange"')
+    for (const notPrivate of ['127.0.0.0/24', '8.8.8.0/24']) {
+      const refused = await save({ addressRange: notPrivate })
+      refused.assertStatus(422)
+      refused.assertTextIncludes('Zakres musi leżeć w puli adresów prywatnych')
+    }
     const badPort = await save({ addressRange: '10.66.0.0/24', listenPort: 'dużo' })
     badPort.assertStatus(422)
     badPort.assertTextIncludes('Podaj port od 1 do 65535.')

@@ -65,6 +65,23 @@ test.group('VPN / addresses', () => {
     }
   })
 
+  test('only private ranges: loopback, link-local and public ranges are refused', ({ assert }) => {
+    for (const good of ['10.0.0.0/16', '172.16.0.0/24', '172.31.255.0/24', '192.168.100.0/24']) {
+      assert.equal(parseRange(good).cidr, good)
+    }
+    for (const bad of [
+      '127.0.0.0/16',
+      '169.254.0.0/16',
+      '8.8.8.0/24',
+      '172.32.0.0/24',
+      '172.15.255.0/24',
+      '192.169.0.0/24',
+      '11.0.0.0/16',
+    ]) {
+      assert.throws(() => parseRange(bad), VpnError, /not inside a private range/, bad)
+    }
+  })
+
   test('allocation skips network, server and broadcast, reuses freed addresses and refuses when full', ({
     assert,
   }) => {
